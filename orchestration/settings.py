@@ -1,0 +1,70 @@
+"""Where the product keeps its files, read once from the environment.
+
+Plain Python (no Dagster import) so that the validation code, the dashboard and the tests can use it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+PUBLISHED_DIR = SEEDS_DIR / "published"
+PUBLISHED_INDICATORS = PUBLISHED_DIR / "csww_indicators_2017_to_2025.csv"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths under WORKFORCE_HOME (see outputs.md, "Where data lives")."""
+
+    home: Path
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(home=Path(os.environ.get("WORKFORCE_HOME", "data")).resolve())
+
+    @property
+    def inbox(self) -> Path:
+        return self.home / "inbox"
+
+    @property
+    def archive(self) -> Path:
+        return self.home / "archive"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.home / "quarantine"
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.home / "warehouse"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.warehouse_dir / "warehouse.duckdb"
+
+    @property
+    def serving(self) -> Path:
+        return self.warehouse_dir / "serving.duckdb"
+
+    @property
+    def reports(self) -> Path:
+        return self.home / "reports"
+
+    @property
+    def exports(self) -> Path:
+        return self.home / "exports"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster"
+
+    def ensure(self) -> Settings:
+        """Create every folder the product writes to (first use)."""
+        for folder in (self.inbox, self.archive, self.quarantine, self.warehouse_dir, self.reports,
+                       self.exports, self.dagster_home):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self

@@ -1,0 +1,150 @@
+"""The raw layer of the warehouse: the tables the ingest asset writes and dbt reads as sources.
+
+Only the pipeline writes ``warehouse.duckdb``. Rows are keyed by ``submission_id`` (the SHA-256 of the
+raw file), so loading the same file twice replaces its rows with identical ones: nothing changes.
+Which submission counts for an LA and year (the latest accepted one) is decided in dbt, not here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+RAW_SCHEMA = "raw"
+
+# Column order matters: loaders insert DataFrames by name, so the frames may hold the columns in any order.
+RAW_TABLES: dict[str, str] = {
+    "csww_workers": """
+        submission_id       varchar not null,  -- sha256 of the raw file
+        old_la_code         varchar not null,  -- 3-digit LA code from the header (LEA)
+        census_year         integer not null,  -- Header/CollectionDetails/Year
+        line                integer,           -- line of the <CSWWWorker> element in the file
+        record_number       integer,           -- 1-based position of the worker record in the file
+        agency_worker       integer,           -- AgencyWorker 0/1
+        worker_ref          varchar,           -- HMAC-SHA256 of SWENo (never the raw number)
+        fte                 double,            -- FTE (contracted)
+        birth_month         varchar,           -- PersonBirthDate cut to YYYY-MM
+        gender_current      integer,           -- GenderCurrent (to 2023)
+        sex                 varchar,           -- Sex M/F (2024+)
+        ethnicity           varchar,
+        qual_inst           varchar,
+        qual_level          integer,
+        step_up_grad        integer,
+        frontline_grad      integer,
+        org_role            integer,
+        role_start_date     date,
+        role_end_date       date,
+        start_origin        integer,
+        leaver_destination  integer,
+        reason_leave        integer,
+        fte30               double,
+        cases30             integer,
+        working_days_lost   double,
+        contract_weeks      double,
+        absat30sept         integer,
+        reason_absence      varchar,
+        cfkss_status        integer,
+        base_salary         double,
+        rr_payments         double,
+        other_payments      double
+    """,
+    "csww_la_level": """
+        submission_id        varchar not null,
+        old_la_code          varchar not null,
+        census_year          integer not null,
+        number_of_vacancies  double,
+        no_agency_fte        double,
+        no_agency_headcount  integer,
+        recruitment_bonus    integer,
+        retention_bonus      integer,
+        performance_award    integer,
+        car_allowance        integer,
+        relocation_package   integer,
+        regional_weighting   integer,
+        cost_swe             integer,
+        cost_dbs             integer,
+        other_allowances     varchar
+    """,
+    "submissions": """
+        submission_id     varchar not null,   -- sha256 of the raw file
+        return_type       varchar not null,   -- csww_xml (R1), workbook (R2), ees_csv (R3)
+        file_name         varchar not null,   -- name the file arrived with
+        archive_path      varchar not null,   -- where the unchanged file is kept
+        old_la_code       varchar,
+        census_year       integer,
+        period_end        date,
+        arrived_at        timestamp not null,
+        status            varchar not null,   -- accepted | accepted_with_warnings | rows_rejected | rejected
+        rows_received     integer not null,
+        rows_accepted     integer not null,
+        rows_rejected     integer not null,
+        error_count       integer not null,
+        warning_count     integer not null,
+        report_html       varchar,
+        report_xlsx       varchar
+    """,
+    "validation_issues": """
+        submission_id  varchar not null,
+        rule_code      varchar not null,
+        severity       varchar not null,      -- error | warning
+        scope          varchar not null,      -- file | row
+        file           varchar not null,
+        line           integer,
+        worker_ref     varchar,               -- hashed id, never the raw SWENo
+        item           varchar,
+        value          varchar,
+        message        varchar not null
+    """,
+}
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    for name, columns in RAW_TABLES.items():
+        con.execute(f"create table if not exists {RAW_SCHEMA}.{name} ({columns})")
+
+
+def raw_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+        "order by ordinal_position",
+        [RAW_SCHEMA, table],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def replace_submission(
+    con: duckdb.DuckDBPyConnection, submission_id: str, frames: dict[str, pd.DataFrame]
+) -> None:
+    """Delete every raw row of one submission, then insert the given frames, in one transaction."""
+    con.execute("begin transaction")
+    try:
+        for table in RAW_TABLES:
+            con.execute(f"delete from {RAW_SCHEMA}.{table} where submission_id = ?", [submission_id])
+        for table, frame in frames.items():
+            if frame is None or frame.empty:
+                continue
+            columns = raw_columns(con, table)
+            aligned = frame.reindex(columns=columns)
+            con.register("incoming_frame", aligned)
+            con.execute(f"insert into {RAW_SCHEMA}.{table} by name select * from incoming_frame")
+            con.unregister("incoming_frame")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def table_names(schema: str, con: duckdb.DuckDBPyConnection) -> Iterable[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = ?", [schema]
+    ).fetchall()
+    return [r[0] for r in rows]
