@@ -67,4 +67,8 @@ class Settings:
         for folder in (self.inbox, self.archive, self.quarantine, self.warehouse_dir, self.reports,
                        self.exports, self.dagster_home):
             folder.mkdir(parents=True, exist_ok=True)
+        dagster_yaml = self.dagster_home / "dagster.yaml"
+        if not dagster_yaml.exists():
+            dagster_yaml.write_text("# Dagster instance for this WORKFORCE_HOME (runs, event logs)\n"
+                                    "telemetry:\n  enabled: false\n")
         return self

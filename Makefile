@@ -1,0 +1,45 @@
+# The two commands a new user needs: `make demo` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo .venv-tools/bin/uv)
+VENV := .venv
+WORKFORCE := $(VENV)/bin/workforce
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+
+.PHONY: demo test install prepare dagster dashboard lint bench browser-deps clean
+
+## demo: create the environment, generate the demonstration region, run the pipeline, say how to look at it
+demo: install
+	$(WORKFORCE) demo
+
+## test: create the environment and run every test (real dbt, Dagster, Streamlit)
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+## install: the locked environment in .venv (uv is installed with pip if it is missing) and dbt's manifest
+install: $(VENV)/.installed prepare
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || [ -x .venv-tools/bin/uv ] || \
+	  ($(PYTHON) -m venv .venv-tools && .venv-tools/bin/pip install --quiet uv)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+## prepare: build dbt's manifest (read by Dagster at load time)
+prepare: $(VENV)/.installed
+	$(VENV)/bin/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
+
+## dagster: the Dagster UI on http://localhost:3000 for the same WORKFORCE_HOME
+dagster: install
+	DAGSTER_HOME=$${DAGSTER_HOME:-$$(pwd)/$${WORKFORCE_HOME:-data}/dagster} $(VENV)/bin/dagster dev -m orchestration.definitions -p 3000
+
+## dashboard: the Streamlit dashboard on http://localhost:8501
+dashboard: install
+	$(WORKFORCE) dashboard
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf data dbt_project/target dbt_project/logs .pytest_cache

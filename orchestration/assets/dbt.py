@@ -1,0 +1,31 @@
+"""The dbt project as Dagster assets; dbt tests become asset checks."""
+
+
+import json
+
+from dagster import AssetExecutionContext
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.resources import WorkforceConfig
+from orchestration.settings import DBT_PROJECT_DIR
+
+workforce_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
+# Under `dagster dev` the manifest is rebuilt on load; elsewhere it is built at install/test time
+# (`make prepare`, or the CLI's first run), never at import in production.
+workforce_dbt_project.prepare_if_dev()
+
+
+@dbt_assets(manifest=workforce_dbt_project.manifest_path, pool="warehouse_writer")
+def workforce_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, workforce: WorkforceConfig):
+    """dbt build: seeds, staging, intermediate and marts models, and every dbt test."""
+    workforce.export_warehouse_path()
+    print("dbt build: seeds, models and tests ...", flush=True)
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    yield from invocation.stream()
+    results = json.loads(invocation.target_path.joinpath("run_results.json").read_text())["results"]
+    failed = [r for r in results if r["status"] in ("error", "fail")]
+    print(f"dbt build: {len(results)} nodes, {len(failed)} failed", flush=True)
+    for result in failed:
+        print(f"  FAILED {result['unique_id']}: {(result.get('message') or '').strip()}", flush=True)
+    if not invocation.is_successful():
+        raise RuntimeError(f"dbt build failed: {len(failed)} model(s) or test(s) failed; nothing published")

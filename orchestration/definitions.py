@@ -1,0 +1,27 @@
+"""Dagster definitions: gathers assets, checks, resources and the executor. Keep it small."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from dagster import Definitions, in_process_executor
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets.dbt import workforce_dbt_models, workforce_dbt_project
+from orchestration.assets.ingest import ingest_returns
+from orchestration.assets.publish import serving_copy
+from orchestration.resources import WorkforceConfig
+
+defs = Definitions(
+    assets=[ingest_returns, workforce_dbt_models, serving_copy],
+    resources={
+        "workforce": WorkforceConfig.from_env(),
+        # dbt from this environment (.venv/bin/dbt), whether or not the venv is on PATH
+        "dbt": DbtCliResource(project_dir=workforce_dbt_project,
+                              dbt_executable=str(Path(sys.executable).with_name("dbt"))),
+    },
+    # One process writes warehouse.duckdb at a time (DuckDB: one writer); the assets also share the
+    # "warehouse_writer" pool for deployments that use another executor.
+    executor=in_process_executor,
+)

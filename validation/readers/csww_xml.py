@@ -1,0 +1,148 @@
+"""Read a CSWW census return (R1 XML) into plain Python structures, safely.
+
+No DTD is loaded, no entity is resolved, nothing is fetched from the network, and a document with a
+DOCTYPE is refused outright (a CSWW return never has one). Every value is kept as the text that was sent;
+typing and checking are the validators' job. Worker items may come in any order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+MAX_BYTES = 50 * 1024 * 1024  # far above any real return (the largest LA sends a few MB)
+
+WORKER_ITEMS = (
+    "AgencyWorker", "SWENo", "FTE", "PersonBirthDate", "GenderCurrent", "Sex", "Ethnicity", "QualInst",
+    "QualLevel", "StepUpGrad", "FrontlineGrad", "OrgRole", "RoleStartDate", "RoleEndDate", "StartOrigin",
+    "LeaverDestination", "ReasonLeave", "FTE30", "Cases30", "WorkingDaysLost", "ContractWeeks",
+    "Absat30Sept", "ReasonAbsence", "CFKSSstatus", "BaseSalary", "RRPayments", "OtherPayments",
+)
+LA_LEVEL_ITEMS = (
+    "NumberOfVacancies", "NoAgencyFTE", "NoAgencyHeadcount", "RecruitmentBonus", "RetentionBonus",
+    "PerformanceAward", "CarAllowance", "RelocationPackage", "RegionalWeighting", "CostSWE", "CostDBS",
+    "OtherAllowances",
+)
+LA_LEVEL_ELEMENTS = ("LALevelVacancies", "LALevel")
+
+
+class CswwReadError(Exception):
+    """The file cannot be read as a CSWW message at all (rule CSWW001)."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass
+class Element:
+    tag: str
+    line: int | None
+    items: dict[str, str | None]
+
+
+@dataclass
+class CswwMessage:
+    collection: str | None
+    year: str | None
+    reference_date: str | None
+    lea: str | None
+    software_code: str | None
+    la_level: Element | None
+    workers: list[Element]
+    unknown_elements: list[tuple[str, int | None]] = field(default_factory=list)
+
+
+def looks_like_csww(head: bytes) -> bool:
+    """Recognise a CSWW return by its content (the first few KB), not its name."""
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    return text.startswith(b"<") and b"<Message" in head and b"CSWW" in head
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False,
+        remove_comments=True, remove_pis=True,
+    )
+
+
+def _local(tag: object) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _text(element: etree._Element) -> str | None:
+    value = (element.text or "").strip()
+    return value or None
+
+
+def read_csww_xml(data: bytes) -> CswwMessage:
+    if len(data) > MAX_BYTES:
+        raise CswwReadError(f"the file is {len(data):,} bytes, larger than any real return "
+                            f"(limit {MAX_BYTES:,}): not read")
+    if b"<!DOCTYPE" in data[:4096].upper() or b"<!ENTITY" in data.upper():
+        raise CswwReadError("the file declares a DOCTYPE or entities, which a CSWW return never has: "
+                            "not read (entities are never expanded)")
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if getattr(exc, "lineno", None) else None
+        raise CswwReadError(f"not well-formed XML: {exc.msg}", line) from None
+    if root is None or _local(root.tag) != "Message":
+        raise CswwReadError("not a CSWW message: the root element is not <Message>")
+
+    header = _child(root, "Header")
+    if header is None:
+        raise CswwReadError("not a CSWW message: no <Header>")
+    details = _child(header, "CollectionDetails")
+    source = _child(header, "Source")
+    message = CswwMessage(
+        collection=_child_text(details, "Collection"),
+        year=_child_text(details, "Year"),
+        reference_date=_child_text(details, "ReferenceDate"),
+        lea=_child_text(source, "LEA"),
+        software_code=_child_text(source, "SoftwareCode"),
+        la_level=None,
+        workers=[],
+    )
+    if message.collection != "CSWW":
+        raise CswwReadError("not a CSWW message: Header/CollectionDetails/Collection is not 'CSWW'")
+
+    for child in root:
+        tag = _local(child.tag)
+        if tag == "Header":
+            continue
+        if tag in LA_LEVEL_ELEMENTS:
+            message.la_level = _element(child, LA_LEVEL_ITEMS, message)
+        elif tag == "CSWWWorker":
+            message.workers.append(_element(child, WORKER_ITEMS, message))
+        elif tag:
+            message.unknown_elements.append((tag, child.sourceline))
+    return message
+
+
+def _element(node: etree._Element, known: tuple[str, ...], message: CswwMessage) -> Element:
+    items: dict[str, str | None] = {}
+    for child in node:
+        tag = _local(child.tag)
+        if not tag:
+            continue
+        if tag in known:
+            items[tag] = _text(child)
+        else:
+            message.unknown_elements.append((f"{_local(node.tag)}/{tag}", child.sourceline))
+    return Element(tag=_local(node.tag), line=node.sourceline, items=items)
+
+
+def _child(node: etree._Element | None, name: str) -> etree._Element | None:
+    if node is None:
+        return None
+    for child in node:
+        if _local(child.tag) == name:
+            return child
+    return None
+
+
+def _child_text(node: etree._Element | None, name: str) -> str | None:
+    child = _child(node, name)
+    return _text(child) if child is not None else None
