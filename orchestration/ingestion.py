@@ -121,7 +121,7 @@ def _ingest_one(path: Path, settings: Settings, secret: bytes, known: set[str], 
         result.issues.append(Issue("FILE001", None, None, None,
                                    f"the file is {size:,} bytes, far larger than any real return "
                                    f"(limit {MAX_BYTES:,}): not read"))
-        return_type = "unknown"
+        return_type = "unrecognised"
     elif looks_like_csww(data[:4096]):
         result = validate_csww(data, file_name=path.name, known_la_codes=known, secret=secret,
                                expected_la=expected_la)
@@ -130,7 +130,7 @@ def _ingest_one(path: Path, settings: Settings, secret: bytes, known: set[str], 
         result = CswwValidation(file_name=path.name)
         result.issues.append(Issue("FILE001", None, None, None,
                                    "not a return this product recognises: expected CSWW census XML"))
-        return_type = "unknown"
+        return_type = "unrecognised"
 
     _quarantine(result, checksum, archived, settings)
     la, year = result.old_la_code, result.census_year

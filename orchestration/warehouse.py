@@ -70,7 +70,7 @@ RAW_TABLES: dict[str, str] = {
     """,
     "submissions": """
         submission_id     varchar not null,   -- sha256 of the raw file
-        return_type       varchar not null,   -- csww_xml (R1), workbook (R2), ees_csv (R3)
+        return_type       varchar not null,   -- csww_xml (R1), workbook (R2), ees_csv (R3), unrecognised
         file_name         varchar not null,   -- name the file arrived with
         archive_path      varchar not null,   -- where the unchanged file is kept
         old_la_code       varchar,

@@ -4,7 +4,7 @@
 import json
 
 from dagster import AssetExecutionContext
-from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.resources import WorkforceConfig
 from orchestration.settings import DBT_PROJECT_DIR
@@ -15,7 +15,11 @@ workforce_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 workforce_dbt_project.prepare_if_dev()
 
 
-@dbt_assets(manifest=workforce_dbt_project.manifest_path, pool="warehouse_writer")
+# Tests on the raw sources become checks on the ingest assets; tests on models, checks on the models.
+translator = DagsterDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
+
+
+@dbt_assets(manifest=workforce_dbt_project.manifest_path, dagster_dbt_translator=translator, pool="warehouse_writer")
 def workforce_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, workforce: WorkforceConfig):
     """dbt build: seeds, staging, intermediate and marts models, and every dbt test."""
     workforce.export_warehouse_path()

@@ -1,0 +1,127 @@
+-- marts.workforce_indicators (outputs.md): one row per geography and time_period in the EES tidy layout,
+-- computed from the LAs' returns (source = 'returns'): LA rows and regional (alliance) rows.
+-- Every measure is unrounded; each rate is computed by safe_rate() from its numerator and denominator,
+-- which are the LA's own (int_csww__la_components) or sums over the region's LAs (int_alliance__components).
+
+{%- set components = national_measures_of_kind('component') %}
+{%- set rates = national_measures_of_kind('rate') %}
+{%- set measure_inputs = [] %}
+{%- for component in components %}{% do measure_inputs.append(component.name) %}{% endfor %}
+{%- for rate in rates %}
+    {%- do measure_inputs.append(rate.name ~ '_numerator') %}
+    {%- do measure_inputs.append(rate.name ~ '_denominator') %}
+{%- endfor %}
+
+with
+
+la_components as (
+
+    select * from {{ ref('int_csww__la_components') }}
+
+),
+
+alliance_components as (
+
+    select * from {{ ref('int_alliance__components') }}
+
+),
+
+local_authorities as (
+
+    select * from {{ ref('stg_reference__local_authorities') }}
+
+),
+
+la_rows as (
+
+    select
+        la_components.time_period,
+        'Local authority' as geographic_level,
+        local_authorities.region_code,
+        local_authorities.region_name,
+        la_components.old_la_code,
+        local_authorities.new_la_code,
+        local_authorities.la_name,
+        cast(null as {{ dbt.type_int() }}) as las_contributing,
+        cast(null as {{ dbt.type_int() }}) as las_expected,
+        {%- for column in measure_inputs %}
+        la_components.{{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+
+    from la_components
+    left join local_authorities
+        on la_components.old_la_code = local_authorities.old_la_code
+        and la_components.time_period between local_authorities.active_from_year
+            and local_authorities.active_to_year
+
+),
+
+regional_rows as (
+
+    select
+        time_period,
+        'Regional' as geographic_level,
+        alliance_code as region_code,
+        alliance_name as region_name,
+        cast(null as {{ dbt.type_string() }}) as old_la_code,
+        cast(null as {{ dbt.type_string() }}) as new_la_code,
+        cast(null as {{ dbt.type_string() }}) as la_name,
+        las_contributing,
+        las_expected,
+        {%- for column in measure_inputs %}
+        {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+
+    from alliance_components
+
+),
+
+unioned as (
+
+    select * from la_rows
+    union all
+    select * from regional_rows
+
+),
+
+final as (
+
+    select
+        cast(time_period as {{ dbt.type_int() }}) as time_period,
+        cast('Reporting year' as {{ dbt.type_string() }}) as time_identifier,
+        cast(geographic_level as {{ dbt.type_string() }}) as geographic_level,
+        cast('E92000001' as {{ dbt.type_string() }}) as country_code,
+        cast('England' as {{ dbt.type_string() }}) as country_name,
+        region_code,
+        region_name,
+        old_la_code,
+        new_la_code,
+        la_name,
+        cast('returns' as {{ dbt.type_string() }}) as source,
+
+        {%- for measure in national_measures() %}
+        {%- if measure.kind == 'rate' %}
+        {{ safe_rate(measure.name ~ '_numerator', measure.name ~ '_denominator', measure.scale) }}
+            as {{ measure.name }},
+        {%- else %}
+        cast({{ measure.name }} as {{ type_double() }}) as {{ measure.name }},
+        {%- endif %}
+        {%- endfor %}
+
+        {%- for measure in national_measures() if measure.has_status %}
+        {%- if measure.kind == 'rate' %}
+        cast({{ rate_status(measure.name ~ '_numerator', measure.name ~ '_denominator') }}
+            as {{ dbt.type_string() }}) as {{ measure.name }}_status,
+        {%- else %}
+        cast({{ value_status(measure.name) }} as {{ dbt.type_string() }}) as {{ measure.name }}_status,
+        {%- endif %}
+        {%- endfor %}
+
+        las_contributing,
+        las_expected
+
+    from unioned
+
+)
+
+select * from final
