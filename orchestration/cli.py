@@ -121,7 +121,7 @@ def _dashboard(args: argparse.Namespace) -> int:
                "--server.headless=true", f"--server.port={args.port}", "--browser.gatherUsageStats=false"]
     print(f"serving the dashboard on http://localhost:{args.port} (Ctrl+C to stop)")
     os.environ["WORKFORCE_HOME"] = str(settings.home)
-    return subprocess.call(command)
+    return subprocess.call(command, cwd=PROJECT_ROOT)  # .streamlit/config.toml is read from here
 
 
 # --- running the asset graph ----------------------------------------------------------------------------
