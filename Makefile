@@ -32,7 +32,8 @@ prepare: $(VENV)/.installed
 
 ## dagster: the Dagster UI on http://localhost:3000 for the same WORKFORCE_HOME
 dagster: install
-	DAGSTER_HOME=$${DAGSTER_HOME:-$$(pwd)/$${WORKFORCE_HOME:-data}/dagster} $(VENV)/bin/dagster dev -m orchestration.definitions -p 3000
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH DAGSTER_HOME=$${DAGSTER_HOME:-$$(pwd)/$${WORKFORCE_HOME:-data}/dagster} \
+	  $(VENV)/bin/dagster dev -m orchestration.definitions -p 3000
 
 ## dashboard: the Streamlit dashboard on http://localhost:8501
 dashboard: install
