@@ -20,10 +20,11 @@ import pandas as pd
 from orchestration import warehouse
 from orchestration.settings import SEEDS_DIR, Settings
 from validation import privacy
-from validation.csww import CswwValidation, validate_csww
+from validation.csww import validate_csww
 from validation.issues import Issue
 from validation.readers.csww_xml import MAX_BYTES, looks_like_csww
 from validation.report import summary_rows, write_reports
+from validation.result import ValidationResult
 
 ACCEPTED_SUFFIXES = {".xml", ".xlsx", ".csv"}
 
@@ -117,20 +118,18 @@ def _ingest_one(path: Path, settings: Settings, secret: bytes, known: set[str], 
     checksum, archived = archive_file(data, path.name, settings, arrived_at)
 
     if size > MAX_BYTES:
-        result = CswwValidation(file_name=path.name)
+        result = ValidationResult(file_name=path.name)
         result.issues.append(Issue("FILE001", None, None, None,
                                    f"the file is {size:,} bytes, far larger than any real return "
                                    f"(limit {MAX_BYTES:,}): not read"))
-        return_type = "unrecognised"
     elif looks_like_csww(data[:4096]):
         result = validate_csww(data, file_name=path.name, known_la_codes=known, secret=secret,
                                expected_la=expected_la)
-        return_type = "csww_xml"
     else:
-        result = CswwValidation(file_name=path.name)
+        result = ValidationResult(file_name=path.name)
         result.issues.append(Issue("FILE001", None, None, None,
                                    "not a return this product recognises: expected CSWW census XML"))
-        return_type = "unrecognised"
+    return_type = result.return_type
 
     _quarantine(result, checksum, archived, settings)
     la, year = result.old_la_code, result.census_year
@@ -147,7 +146,7 @@ def _ingest_one(path: Path, settings: Settings, secret: bytes, known: set[str], 
                        report_html, report_xlsx)
 
 
-def _quarantine(result: CswwValidation, checksum: str, archived: Path, settings: Settings) -> None:
+def _quarantine(result: ValidationResult, checksum: str, archived: Path, settings: Settings) -> None:
     """Keep every rejected row (or the whole rejected file's whereabouts) with its reasons."""
     if not result.quarantined and not result.file_rejected:
         return
@@ -163,14 +162,14 @@ def _quarantine(result: CswwValidation, checksum: str, archived: Path, settings:
         json.dump(record, handle, indent=1, default=str)
 
 
-def _load(con, result: CswwValidation, checksum: str, return_type: str, file_name: str, archived: Path,
+def _load(con, result: ValidationResult, checksum: str, return_type: str, file_name: str, archived: Path,
           arrived_at: datetime, report_html: Path, report_xlsx: Path) -> None:
     previous = con.execute("select min(arrived_at) from raw.submissions where submission_id = ?",
                            [checksum]).fetchone()[0]
     submission = pd.DataFrame([{
         "submission_id": checksum, "return_type": return_type, "file_name": file_name,
         "archive_path": str(archived), "old_la_code": result.old_la_code, "census_year": result.census_year,
-        "period_end": None, "arrived_at": previous or arrived_at, "status": result.status,
+        "period_end": result.period_end, "arrived_at": previous or arrived_at, "status": result.status,
         "rows_received": result.rows_received, "rows_accepted": result.rows_accepted,
         "rows_rejected": result.rows_rejected, "error_count": result.error_count,
         "warning_count": result.warning_count, "report_html": str(report_html), "report_xlsx": str(report_xlsx),
@@ -178,8 +177,7 @@ def _load(con, result: CswwValidation, checksum: str, return_type: str, file_nam
     issues = pd.DataFrame([i.as_record(file_name) for i in result.issues])
     frames = {"submissions": submission, "validation_issues": _with_id(issues, checksum)}
     if not result.file_rejected:
-        frames["csww_workers"] = _with_id(result.workers, checksum)
-        frames["csww_la_level"] = _with_id(result.la_level, checksum)
+        frames.update({table: _with_id(frame, checksum) for table, frame in result.frames.items()})
     warehouse.replace_submission(con, checksum, frames)
 
 

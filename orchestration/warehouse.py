@@ -68,6 +68,79 @@ RAW_TABLES: dict[str, str] = {
         cost_dbs             integer,
         other_allowances     varchar
     """,
+    # R2 regional workforce return (workbook), one table per sheet; census_year is the census year that
+    # contains period_end (1 Oct Y-1 to 30 Sep Y); line is the spreadsheet row number.
+    "workbook_summary": """
+        submission_id          varchar not null,
+        old_la_code            varchar not null,
+        census_year            integer not null,
+        period_end             date not null,
+        line                   integer,
+        inpost_fte             double,
+        inpost_headcount       double,
+        starters_fte           double,
+        starters_headcount     double,
+        leavers_fte            double,
+        leavers_headcount      double,
+        agency_fte             double,
+        agency_headcount       double,
+        agency_cover_fte       double,
+        vacancy_fte            double,
+        case_holders_fte       double,
+        cases                  double,
+        working_days_lost_fte  double
+    """,
+    "workbook_teams": """
+        submission_id            varchar not null,
+        old_la_code              varchar not null,
+        census_year              integer not null,
+        period_end               date not null,
+        line                     integer,
+        team_type                varchar not null,
+        case_holders_fte         double,
+        nqsw_case_holders_fte    double,
+        children_allocated       double,
+        children_cin             double,
+        children_cp              double,
+        children_cla             double,
+        children_care_leavers    double,
+        children_in_proceedings  double,
+        vacancy_fte              double,
+        agency_fte               double
+    """,
+    "workbook_non_sw": """
+        submission_id          varchar not null,
+        old_la_code            varchar not null,
+        census_year            integer not null,
+        period_end             date not null,
+        line                   integer,
+        role                   varchar not null,
+        headcount              double,
+        fte                    double,
+        agency_fte             double,
+        vacancy_fte            double,
+        leavers_fte            double,
+        working_days_lost_fte  double
+    """,
+    # R3 published EES indicators, long: one row per geography, time period and measure. Columns of older
+    # layouts are mapped to today's names; a symbol (c, low, u, x, z) is kept in status with a null value.
+    "published_indicators": """
+        submission_id     varchar not null,
+        line              integer,
+        time_period       integer not null,
+        time_identifier   varchar,
+        geographic_level  varchar not null,
+        country_code      varchar,
+        country_name      varchar,
+        region_code       varchar,
+        region_name       varchar,
+        old_la_code       varchar,
+        new_la_code       varchar,
+        la_name           varchar,
+        measure           varchar not null,
+        value             double,
+        status            varchar
+    """,
     "submissions": """
         submission_id     varchar not null,   -- sha256 of the raw file
         return_type       varchar not null,   -- csww_xml (R1), workbook (R2), ees_csv (R3), unrecognised

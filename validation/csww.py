@@ -7,7 +7,7 @@ A file error rejects the whole file; a row error rejects only that row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -20,6 +20,7 @@ from validation.readers.csww_xml import (
     CswwReadError,
     read_csww_xml,
 )
+from validation.result import ValidationResult
 from validation.schemas.csww import LA_LEVEL_SCHEMA, WORKER_SCHEMA, failures
 
 WORKER_COLUMNS = {
@@ -53,50 +54,22 @@ CASES_WARNING_ABOVE = 40
 MAX_WORKING_DAYS_LOST = 260
 
 
-@dataclass
-class CswwValidation:
-    file_name: str
-    old_la_code: str | None = None
-    census_year: int | None = None
-    rows_received: int = 0
-    issues: list[Issue] = field(default_factory=list)
-    workers: pd.DataFrame = field(default_factory=pd.DataFrame)
-    la_level: pd.DataFrame = field(default_factory=pd.DataFrame)
-    quarantined: list[dict] = field(default_factory=list)
+class CswwValidation(ValidationResult):
+    """A validated CSWW return: frames ``csww_workers`` and ``csww_la_level``."""
 
     @property
-    def file_rejected(self) -> bool:
-        return any(issue.rejects_file for issue in self.issues)
+    def workers(self) -> pd.DataFrame:
+        return self.frames.get("csww_workers", pd.DataFrame())
 
     @property
-    def rows_rejected(self) -> int:
-        return self.rows_received - len(self.workers) if not self.file_rejected else self.rows_received
-
-    @property
-    def rows_accepted(self) -> int:
-        return 0 if self.file_rejected else len(self.workers)
-
-    @property
-    def error_count(self) -> int:
-        return sum(issue.severity == "error" for issue in self.issues)
-
-    @property
-    def warning_count(self) -> int:
-        return sum(issue.severity == "warning" for issue in self.issues)
-
-    @property
-    def status(self) -> str:
-        if self.file_rejected:
-            return "rejected"
-        if self.rows_rejected:
-            return "rows_rejected"
-        return "accepted_with_warnings" if self.warning_count else "accepted"
+    def la_level(self) -> pd.DataFrame:
+        return self.frames.get("csww_la_level", pd.DataFrame())
 
 
 def validate_csww(
     data: bytes, *, file_name: str, known_la_codes: set[str], secret: bytes, expected_la: str | None = None
 ) -> CswwValidation:
-    result = CswwValidation(file_name=file_name)
+    result = CswwValidation(file_name=file_name, return_type="csww_xml")
     try:
         message = read_csww_xml(data)
     except CswwReadError as exc:
@@ -110,10 +83,10 @@ def validate_csww(
                                    f"<{tag}> is not part of the CSWW layouts this product knows; ignored"))
     reference = pd.Timestamp(result.census_year, 9, 30)
     start = pd.Timestamp(result.census_year - 1, 10, 1)
-    result.la_level = _validate_la_level(message, result)
+    result.frames["csww_la_level"] = _validate_la_level(message, result)
     workers, rejected = _validate_workers(message, result, secret, start, reference)
-    result.workers = workers
-    result.quarantined = rejected
+    result.frames["csww_workers"] = workers
+    result.quarantined.extend(rejected)
     _check_agency_cover(result)
     return result
 
@@ -137,6 +110,7 @@ def _check_header(
                                    "the collection Year is missing or not a 4-digit year"))
         return False
     result.census_year = int(year)
+    result.period_end = date(result.census_year, 9, 30)
     if message.reference_date != f"{year}-09-30":
         result.issues.append(Issue("CSWW003", None, "ReferenceDate", message.reference_date,
                                    f"ReferenceDate should be {year}-09-30"))
@@ -164,7 +138,7 @@ def _validate_la_level(message: CswwMessage, result: CswwValidation) -> pd.DataF
                                    f"{column} should be {expected}"))
     if problems:
         result.quarantined.append({"element": element.tag, "line": element.line, "items": element.items,
-                                   "reasons": [f"CSWW011 {p[1]}" for p in problems]})
+                                   "reasons": [f"CSWW011 {p[1]}" for p in problems], "counts_as_row": False})
         return pd.DataFrame()
     typed = _typed(frame, LA_LEVEL_COLUMNS)
     return _with_keys(typed, result)
