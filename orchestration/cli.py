@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings
+from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, PUBLISHED_INDICATORS, Settings
 
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 DEMO_REGION = "E12000001"  # North East: 12 LAs, small enough to run in a minute
@@ -36,6 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     ingest.add_argument("--la", dest="expected_la", help="the LA code the files are submitted for")
     ingest.set_defaults(handler=_ingest)
+
+    validate = commands.add_parser("validate", help="check files and write their reports without loading")
+    validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    validate.add_argument("--la", dest="expected_la", help="the LA code the files are submitted for")
+    validate.set_defaults(handler=_validate)
 
     build = commands.add_parser("build", help="dbt build (models and tests), checks, publish the serving copy")
     build.set_defaults(handler=_build)
@@ -62,25 +68,57 @@ def _parser() -> argparse.ArgumentParser:
 # --- commands -------------------------------------------------------------------------------------------
 
 def _ingest(args: argparse.Namespace) -> int:
-    missing = [str(p) for p in args.paths if not p.exists()]
-    if missing:
-        print(f"workforce ingest: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+    paths = _existing(args.paths, "ingest")
+    if paths is None:
         return 2
-    config = {"paths": [str(p.resolve()) for p in args.paths], "expected_la": args.expected_la}
-    result = _materialize(["ingest"], ingest_config=config)
-    return _ingest_exit_code(result)
+    return _ingest_paths(paths, args.expected_la)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    paths = _existing(args.paths, "validate")
+    if paths is None:
+        return 2
+    config = {"paths": [str(p) for p in paths], "expected_la": args.expected_la}
+    return _exit_code([_execute("validate", {"reports__validation_only": config})])
 
 
 def _build(args: argparse.Namespace) -> int:
-    result = _materialize(["build"])
-    return 0 if result.success else 1
+    return _exit_code([_execute("build")])
 
 
 def _run(args: argparse.Namespace) -> int:
-    result = _materialize(["ingest", "build"], ingest_config={"paths": []})
-    if not result.success:
-        return 1
-    return _ingest_exit_code(result)
+    code = _ingest_paths([Settings.from_env().ensure().inbox], None)
+    return max(code, _exit_code([_execute("build")]))
+
+
+def _existing(paths: list[Path], command: str) -> list[Path] | None:
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        print(f"workforce {command}: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return None
+    return [p.resolve() for p in paths]
+
+
+def _ingest_paths(paths: list[Path], expected_la: str | None) -> int:
+    """One run per return partition (LA x census year), one for published files; then nothing else."""
+    from orchestration.ingestion import iter_files
+    from orchestration.partitions import route
+
+    groups: dict[object, list[str]] = {}
+    for path in iter_files(paths):
+        routing = route(path)
+        key = "published" if routing.kind == "ees_csv" else routing.partition_key
+        groups.setdefault(key, []).append(str(path))
+    total = sum(len(files) for files in groups.values())
+    print(f"ingesting {total} file(s) as {len(groups)} return(s)", flush=True)
+    results = []
+    for key, files in groups.items():
+        config = {"paths": files, "expected_la": expected_la}
+        if key == "published":
+            results.append(_execute("ingest_published", {"raw__published_indicators": config}))
+        else:
+            results.append(_execute("ingest_return", {"returns": config}, partition_key=key))
+    return _exit_code(results)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -100,6 +138,8 @@ def _demo(args: argparse.Namespace) -> int:
     settings = Settings.from_env().ensure()
     files = generate_region(args.region, years=DEMO_YEARS, out_dir=settings.inbox, seed=args.seed)
     print(f"generated {len(files)} demonstration returns into {settings.inbox}")
+    shutil.copy(PUBLISHED_INDICATORS, settings.inbox / PUBLISHED_INDICATORS.name)
+    print(f"added the published national statistics ({PUBLISHED_INDICATORS.name}) as the England comparator")
     code = _run(args)
     print(
         "\nThe demonstration warehouse is ready."
@@ -140,8 +180,14 @@ def ensure_dbt_manifest() -> Path:
     return manifest
 
 
-def _materialize(stages: list[str], ingest_config: dict | None = None):
-    from dagster import AssetSelection, DagsterInstance, materialize
+_INSTANCE = None
+
+
+def _execute(job_name: str, op_config: dict | None = None, partition_key=None):
+    """Run one of the definitions' jobs in process, against this home's Dagster instance (so runs show in
+    the Dagster UI)."""
+    global _INSTANCE
+    from dagster import DagsterInstance
 
     settings = Settings.from_env().ensure()
     os.environ["WORKFORCE_HOME"] = str(settings.home)
@@ -149,34 +195,33 @@ def _materialize(stages: list[str], ingest_config: dict | None = None):
     ensure_dbt_manifest()
     from orchestration.definitions import defs
 
-    selection = AssetSelection.groups("__none__")
-    if "ingest" in stages:
-        selection |= AssetSelection.groups("ingest")
-    if "build" in stages:
-        selection |= AssetSelection.all() - AssetSelection.groups("ingest")
+    if _INSTANCE is None:
+        _INSTANCE = DagsterInstance.get()
     run_config: dict = dict(QUIET_LOGS)
-    if ingest_config is not None:
-        run_config["ops"] = {"ingest_returns": {"config": ingest_config}}
-    with DagsterInstance.get() as instance:
-        result = materialize(
-            assets=list(defs.assets), selection=selection, resources=defs.resources, instance=instance,
-            run_config=run_config, raise_on_error=False,
-        )
+    if op_config:
+        run_config["ops"] = {op: {"config": config} for op, config in op_config.items()}
+    job = defs.resolve_job_def(job_name)
+    result = job.execute_in_process(run_config=run_config, instance=_INSTANCE, partition_key=partition_key,
+                                    raise_on_error=False)
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure and event.step_failure_data.error:
-                print(f"FAILED {event.step_key}: {event.step_failure_data.error.message.strip()}", file=sys.stderr)
+                error = event.step_failure_data.error
+                while error.cause is not None:  # the user code's own error, not Dagster's wrapper
+                    error = error.cause
+                print(f"FAILED {event.step_key}: {error.message.strip()}", file=sys.stderr)
     return result
 
 
-def _ingest_exit_code(result) -> int:
-    if not result.success:
-        return 1
-    for event in result.get_asset_materialization_events():
-        materialization = event.event_specific_data.materialization
-        if materialization.asset_key.path == ["raw", "submissions"]:
-            meta = {k: v.value for k, v in materialization.metadata.items()}
-            return 1 if meta.get("files_rejected") or meta.get("rows_rejected") else 0
+def _exit_code(results) -> int:
+    """1 when a run failed, or when any file or row was rejected; else 0."""
+    for result in results:
+        if not result.success:
+            return 1
+        for event in result.get_asset_materialization_events():
+            metadata = event.event_specific_data.materialization.metadata
+            if any(metadata[k].value for k in ("files_rejected", "rows_rejected", "errors") if k in metadata):
+                return 1
     return 0
 
 

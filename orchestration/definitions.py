@@ -9,12 +9,16 @@ from dagster import Definitions, in_process_executor
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import workforce_dbt_models, workforce_dbt_project
-from orchestration.assets.ingest import ingest_returns
+from orchestration.assets.ingest import published_indicators, returns, validation_only
 from orchestration.assets.publish import serving_copy
+from orchestration.jobs import JOBS
 from orchestration.resources import WorkforceConfig
+from orchestration.sensors import inbox_sensor
 
 defs = Definitions(
-    assets=[ingest_returns, workforce_dbt_models, serving_copy],
+    assets=[returns, published_indicators, validation_only, workforce_dbt_models, serving_copy],
+    jobs=JOBS,
+    sensors=[inbox_sensor],
     resources={
         "workforce": WorkforceConfig.from_env(),
         # dbt from this environment (.venv/bin/dbt), whether or not the venv is on PATH

@@ -6,7 +6,6 @@ Plain Python, called by the ingest asset; one file's failure never stops the oth
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -18,11 +17,14 @@ from pathlib import Path
 import pandas as pd
 
 from orchestration import warehouse
-from orchestration.settings import SEEDS_DIR, Settings
+from orchestration.partitions import la_units
+from orchestration.settings import Settings
 from validation import privacy
 from validation.csww import validate_csww
+from validation.ees import validate_ees
 from validation.issues import Issue
 from validation.readers.csww_xml import MAX_BYTES, looks_like_csww
+from validation.readers.ees_csv import looks_like_ees
 from validation.report import summary_rows, write_reports
 from validation.result import ValidationResult
 
@@ -58,11 +60,6 @@ class FileOutcome:
         return f"{self.path.name}: {what}{where}"
 
 
-def known_la_codes() -> set[str]:
-    with (SEEDS_DIR / "reference" / "ref_local_authorities.csv").open(newline="", encoding="utf-8") as f:
-        return {row["old_la_code"] for row in csv.DictReader(f)}
-
-
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Files named directly, and the files with a return's suffix inside folders (sorted, recursive)."""
     for path in paths:
@@ -91,59 +88,144 @@ def archive_file(data: bytes, name: str, settings: Settings, arrived_at: datetim
 
 def ingest(paths: Iterable[Path], settings: Settings, *, load: bool = True,
            expected_la: str | None = None, progress=print) -> list[FileOutcome]:
+    """Ingest (or, with ``load=False``, only validate and report on) every file under ``paths``."""
     settings.ensure()
     secret = privacy.load_secret(settings.home)
-    known = known_la_codes()
     outcomes = []
     con = warehouse.connect(settings.warehouse) if load else None
     try:
         if con is not None:
             warehouse.create_raw_tables(con)
-        files = list(iter_files(paths))
-        for number, path in enumerate(files, start=1):
-            outcome = _ingest_one(path, settings, secret, known, expected_la, con)
+        for path in iter_files(paths):
+            outcome = _ingest_one(path, settings, secret, expected_la, con)
             outcomes.append(outcome)
-            progress(f"[{number}/{len(files)}] {outcome.line()}")
+            progress(outcome.line())
     finally:
         if con is not None:
             con.close()
     return outcomes
 
 
-def _ingest_one(path: Path, settings: Settings, secret: bytes, known: set[str], expected_la: str | None,
-                con) -> FileOutcome:
-    arrived_at = datetime.now(UTC).replace(tzinfo=None)
-    size = path.stat().st_size
-    data = path.read_bytes() if size <= 4 * MAX_BYTES else path.open("rb").read(4 * MAX_BYTES)
-    checksum, archived = archive_file(data, path.name, settings, arrived_at)
-
+def validate_file(data: bytes, size: int, name: str, secret: bytes, expected_la: str | None) -> ValidationResult:
+    """Recognise a file by its content and run the validator for its kind."""
+    units = la_units()
     if size > MAX_BYTES:
-        result = ValidationResult(file_name=path.name)
+        result = ValidationResult(file_name=name)
         result.issues.append(Issue("FILE001", None, None, None,
                                    f"the file is {size:,} bytes, far larger than any real return "
                                    f"(limit {MAX_BYTES:,}): not read"))
-    elif looks_like_csww(data[:4096]):
-        result = validate_csww(data, file_name=path.name, known_la_codes=known, secret=secret,
-                               expected_la=expected_la)
-    else:
-        result = ValidationResult(file_name=path.name)
-        result.issues.append(Issue("FILE001", None, None, None,
-                                   "not a return this product recognises: expected CSWW census XML"))
-    return_type = result.return_type
+        return result
+    head = data[:8192]
+    if looks_like_csww(head):
+        return validate_csww(data, file_name=name, known_la_codes=units, secret=secret, expected_la=expected_la)
+    if head.startswith(b"PK\x03\x04") or name.lower().endswith(".xlsx"):
+        from validation.workbook import validate_workbook
 
-    _quarantine(result, checksum, archived, settings)
+        return validate_workbook(data, file_name=name, known_la_codes=set(units), expected_la=expected_la)
+    if looks_like_ees(head):
+        return validate_ees(data, file_name=name, known_la_codes=set(units.values()))
+    result = ValidationResult(file_name=name)
+    result.issues.append(Issue("FILE001", None, None, None,
+                               "not a return this product recognises: expected the CSWW census XML, the "
+                               "regional workbook (.xlsx) or a published EES indicators file (.csv)"))
+    return result
+
+
+def _ingest_one(path: Path, settings: Settings, secret: bytes, expected_la: str | None, con) -> FileOutcome:
+    arrived_at = datetime.now(UTC).replace(tzinfo=None)
+    size = path.stat().st_size
+    with path.open("rb") as handle:  # never more than a few times the cap into memory
+        data = handle.read(4 * MAX_BYTES)
+    checksum = hashlib.sha256(data).hexdigest()
+    archived = None
+    if con is not None:  # only what is sent for loading is archived (validate-only leaves no trace)
+        checksum, archived = archive_file(data, path.name, settings, arrived_at)
+
+    result = validate_file(data, size, path.name, secret, expected_la)
+    if archived is not None:
+        _quarantine(result, checksum, archived, settings)
+    changes = _changes(con, result, checksum) if con is not None and not result.file_rejected else []
     la, year = result.old_la_code, result.census_year
     summary = summary_rows(file_name=path.name, checksum=checksum, la=la, year=year, status=result.status,
                            rows_received=result.rows_received, rows_accepted=result.rows_accepted,
-                           rows_rejected=result.rows_rejected, issues=result.issues)
+                           rows_rejected=result.rows_rejected, issues=result.issues, changes=changes)
     base = settings.reports / f"{_safe(la) or 'unknown'}_{year or 'unknown'}_{checksum}"
     report_html, report_xlsx = write_reports(base, summary, result.issues)
 
     if con is not None:
-        _load(con, result, checksum, return_type, path.name, archived, arrived_at, report_html, report_xlsx)
-    return FileOutcome(path, checksum, return_type, result.status, la, year, result.rows_received,
+        _load(con, result, checksum, result.return_type, path.name, archived, arrived_at, report_html,
+              report_xlsx)
+    return FileOutcome(path, checksum, result.return_type, result.status, la, year, result.rows_received,
                        result.rows_accepted, result.rows_rejected, result.error_count, result.warning_count,
                        report_html, report_xlsx)
+
+
+# What a resubmission changed: totals of the new return beside those of the return it replaces.
+CHANGE_MEASURES: dict[str, dict[str, str]] = {
+    "csww_workers": {
+        "worker records": "count(*)",
+        "agency worker records": "count(*) filter (where agency_worker = 1)",
+        "FTE (sum over records)": "sum(fte)",
+        "cases at 30 September (sum of Cases30)": "sum(cases30)",
+        "working days lost (sum)": "sum(working_days_lost)",
+    },
+    "csww_la_level": {"vacancies (FTE)": "sum(number_of_vacancies)", "agency cover (FTE)": "sum(no_agency_fte)"},
+    "workbook_summary": {name: f"sum({name})" for name in (
+        "inpost_fte", "inpost_headcount", "leavers_fte", "agency_fte", "vacancy_fte", "case_holders_fte",
+        "cases")},
+    "workbook_teams": {"team case holders (FTE)": "sum(case_holders_fte)",
+                       "children allocated": "sum(children_allocated)"},
+    "workbook_non_sw": {"non-social-worker FTE": "sum(fte)"},
+}
+
+
+def _changes(con, result: ValidationResult, checksum: str) -> list[str]:
+    """Lines saying how this return differs from the LA's current return for the same period."""
+    if result.old_la_code is None or result.return_type not in ("csww_xml", "workbook"):
+        return []
+    previous = con.execute(
+        """select submission_id, arrived_at from raw.submissions
+           where old_la_code = ? and census_year = ? and return_type = ? and status <> 'rejected'
+             and submission_id <> ? and period_end is not distinct from ?
+           order by arrived_at desc, submission_id desc limit 1""",
+        [result.old_la_code, result.census_year, result.return_type, checksum, result.period_end],
+    ).fetchall()
+    if not previous:
+        return []
+    previous = previous[0]
+    lines = [f"replaces the return received {previous[1]:%d %B %Y %H:%M} (checksum {previous[0][:12]}...)"]
+    for table, measures in CHANGE_MEASURES.items():
+        frame = result.frames.get(table)
+        if frame is None:
+            continue
+        con.register("incoming_frame", frame if not frame.empty else pd.DataFrame(columns=warehouse.raw_columns(
+            con, table)))
+        for label, expression in measures.items():
+            before = con.execute(f"select {expression} from raw.{table} where submission_id = ?",
+                                 [previous[0]]).fetchall()[0][0]
+            after = con.execute(f"select {expression} from incoming_frame").fetchall()[0][0]
+            if (before or 0) != (after or 0):
+                lines.append(f"{label}: {_number(before)} -> {_number(after)}")
+        con.unregister("incoming_frame")
+    if "csww_workers" in result.frames and not result.frames["csww_workers"].empty:
+        con.register("incoming_frame", result.frames["csww_workers"][["worker_ref"]])
+        added, removed = con.execute(
+            """select (select count(distinct worker_ref) from incoming_frame where worker_ref not in
+                         (select worker_ref from raw.csww_workers where submission_id = $1)),
+                      (select count(distinct worker_ref) from raw.csww_workers where submission_id = $1
+                         and worker_ref not in (select worker_ref from incoming_frame))""",
+            [previous[0]]).fetchall()[0]
+        con.unregister("incoming_frame")
+        lines.append(f"workers added: {added}; workers no longer in the return: {removed}")
+    if len(lines) == 1:
+        lines.append("no change in the totals")
+    return lines
+
+
+def _number(value) -> str:
+    if value is None:
+        return "none"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
 def _quarantine(result: ValidationResult, checksum: str, archived: Path, settings: Settings) -> None:
@@ -162,10 +244,10 @@ def _quarantine(result: ValidationResult, checksum: str, archived: Path, setting
         json.dump(record, handle, indent=1, default=str)
 
 
-def _load(con, result: ValidationResult, checksum: str, return_type: str, file_name: str, archived: Path,
+def _load(con, result: ValidationResult, checksum: str, return_type: str, file_name: str, archived: Path | None,
           arrived_at: datetime, report_html: Path, report_xlsx: Path) -> None:
     previous = con.execute("select min(arrived_at) from raw.submissions where submission_id = ?",
-                           [checksum]).fetchone()[0]
+                           [checksum]).fetchall()[0][0]
     submission = pd.DataFrame([{
         "submission_id": checksum, "return_type": return_type, "file_name": file_name,
         "archive_path": str(archived), "old_la_code": result.old_la_code, "census_year": result.census_year,

@@ -16,6 +16,19 @@ PUBLISHED_DIR = SEEDS_DIR / "published"
 PUBLISHED_INDICATORS = PUBLISHED_DIR / "csww_indicators_2017_to_2025.csv"
 
 
+# The Dagster instance of one WORKFORCE_HOME. DuckDB takes one writer at a time: one run at a time, and one
+# step at a time in the "warehouse_writer" pool.
+DAGSTER_YAML = """\
+telemetry:
+  enabled: false
+concurrency:
+  runs:
+    max_concurrent_runs: 1
+  pools:
+    default_limit: 1
+"""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Paths under WORKFORCE_HOME (see outputs.md, "Where data lives")."""
@@ -69,6 +82,5 @@ class Settings:
             folder.mkdir(parents=True, exist_ok=True)
         dagster_yaml = self.dagster_home / "dagster.yaml"
         if not dagster_yaml.exists():
-            dagster_yaml.write_text("# Dagster instance for this WORKFORCE_HOME (runs, event logs)\n"
-                                    "telemetry:\n  enabled: false\n")
+            dagster_yaml.write_text(DAGSTER_YAML)
         return self

@@ -135,7 +135,7 @@ class BuiltWarehouse:
         column = "old_la_code" if geographic_level == "Local authority" else "region_code"
         return self.row(
             f"select * from marts.workforce_indicators where geographic_level = ? and {column} = ? "
-            "and time_period = ?",
+            "and time_period = ? and source = 'returns'",
             [geographic_level, code, time_period],
         )
 

@@ -7,6 +7,7 @@ A file error rejects the whole file; a row error rejects only that row.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from datetime import date
 
 import pandas as pd
@@ -67,8 +68,10 @@ class CswwValidation(ValidationResult):
 
 
 def validate_csww(
-    data: bytes, *, file_name: str, known_la_codes: set[str], secret: bytes, expected_la: str | None = None
+    data: bytes, *, file_name: str, known_la_codes: Collection[str], secret: bytes, expected_la: str | None = None
 ) -> CswwValidation:
+    """Validate one CSWW return. ``known_la_codes`` may map each code to the unit it reports under (a joint
+    unit such as ``940 / 941``); the return is then recorded under that unit."""
     result = CswwValidation(file_name=file_name, return_type="csww_xml")
     try:
         message = read_csww_xml(data)
@@ -92,16 +95,16 @@ def validate_csww(
 
 
 def _check_header(
-    message: CswwMessage, result: CswwValidation, known: set[str], expected: str | None
+    message: CswwMessage, result: CswwValidation, known: Collection[str], expected: str | None
 ) -> bool:
     if not message.lea:
         result.issues.append(Issue("CSWW001", None, "LEA", None, "the header has no LEA code"))
         return False
-    result.old_la_code = message.lea
+    result.old_la_code = known.get(message.lea, message.lea) if isinstance(known, Mapping) else message.lea
     if message.lea not in known:
         result.issues.append(Issue("CSWW002", None, "LEA", message.lea,
                                    f"LEA code {message.lea} is not a known English LA code"))
-    elif expected is not None and message.lea != expected:
+    elif expected is not None and expected not in (message.lea, result.old_la_code):
         result.issues.append(Issue("CSWW002", None, "LEA", message.lea,
                                    f"the file is for LA {message.lea} but was submitted for LA {expected}"))
     year = message.year or ""

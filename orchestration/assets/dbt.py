@@ -2,8 +2,10 @@
 
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
-from dagster import AssetExecutionContext
+from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.resources import WorkforceConfig
@@ -15,8 +17,19 @@ workforce_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 workforce_dbt_project.prepare_if_dev()
 
 
+
+
+class WorkforceDbtTranslator(DagsterDbtTranslator):
+    """The raw tables are written by the ingest assets: each dbt source maps onto the asset that writes it."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return AssetKey(["raw", dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+
 # Tests on the raw sources become checks on the ingest assets; tests on models, checks on the models.
-translator = DagsterDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
+translator = WorkforceDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
 
 
 @dbt_assets(manifest=workforce_dbt_project.manifest_path, dagster_dbt_translator=translator, pool="warehouse_writer")

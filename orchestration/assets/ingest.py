@@ -1,45 +1,73 @@
-"""Ingest assets: returns in the inbox (or named paths) become rows of the raw warehouse layer."""
+"""Ingest assets: files in the inbox (or named paths) become rows of the raw warehouse layer.
 
+- ``raw/returns``: the LAs' returns (R1 census XML, R2 workbook), one partition per LA and census year.
+- ``raw/published_indicators``: published EES statistics files (R3), not tied to one LA.
+- ``reports/validation_only``: validate and write reports without loading anything (`workforce validate`).
+"""
 
 from pathlib import Path
 
-from dagster import AssetExecutionContext, AssetSpec, Config, MaterializeResult, multi_asset
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, Config, MaterializeResult, asset, multi_asset
 
-from orchestration.ingestion import ingest
+from orchestration.ingestion import FileOutcome, ingest
+from orchestration.partitions import returns_partitions
 from orchestration.resources import WorkforceConfig
-from orchestration.warehouse import RAW_TABLES
 
-RAW_ASSET_SPECS = [
-    AssetSpec(
-        key=["raw", table],
-        group_name="ingest",
-        description=f"raw.{table} in warehouse.duckdb, written by the ingest step (see orchestration/warehouse.py)",
-        kinds={"duckdb", "python"},
-    )
-    for table in RAW_TABLES
+# The raw tables that one LA's return writes (orchestration/warehouse.py), one asset each, partitioned together.
+RETURN_TABLES = ("csww_workers", "csww_la_level", "workbook_summary", "workbook_teams", "workbook_non_sw",
+                 "submissions", "validation_issues")
+RETURN_SPECS = [
+    AssetSpec(key=AssetKey(["raw", table]), group_name="ingest", kinds={"duckdb", "python"},
+              partitions_def=returns_partitions,
+              description=f"raw.{table}: written by the returns ingest (see orchestration/warehouse.py)")
+    for table in RETURN_TABLES
 ]
+PUBLISHED = AssetKey(["raw", "published_indicators"])
 
 
 class IngestConfig(Config):
     paths: list[str] = []  # files or folders; empty means everything in inbox/
-    expected_la: str | None = None  # the LA the files are submitted for (rule CSWW002)
+    expected_la: str | None = None  # the LA the files are submitted for (rule CSWW002 / RWR002)
 
 
-@multi_asset(specs=RAW_ASSET_SPECS, name="ingest_returns", pool="warehouse_writer")
-def ingest_returns(context: AssetExecutionContext, config: IngestConfig, workforce: WorkforceConfig):
-    """Archive, recognise, validate, pseudonymise and load every return; quarantine what is rejected."""
-    settings = workforce.settings()
-    paths = [Path(p) for p in config.paths] or [settings.inbox]
-    outcomes = ingest(paths, settings, expected_la=config.expected_la,
-                      progress=lambda line: print(line, flush=True))
-    summary = {
+def summarise(outcomes: list[FileOutcome]) -> dict[str, int]:
+    return {
         "files": len(outcomes),
         "files_rejected": sum(o.status == "rejected" for o in outcomes),
         "files_with_rows_rejected": sum(o.status == "rows_rejected" for o in outcomes),
         "rows_accepted": sum(o.rows_accepted for o in outcomes),
         "rows_rejected": sum(o.rows_rejected for o in outcomes),
+        "errors": sum(o.errors for o in outcomes),
         "warnings": sum(o.warnings for o in outcomes),
     }
-    context.log.info(f"ingested {summary}")
-    for spec in RAW_ASSET_SPECS:
+
+
+def _run(config: IngestConfig, workforce: WorkforceConfig, load: bool) -> dict[str, int]:
+    settings = workforce.settings()
+    paths = [Path(p) for p in config.paths] or [settings.inbox]
+    outcomes = ingest(paths, settings, load=load, expected_la=config.expected_la,
+                      progress=lambda line: print(line, flush=True))
+    return summarise(outcomes)
+
+
+@multi_asset(specs=RETURN_SPECS, name="returns", partitions_def=returns_partitions, pool="warehouse_writer")
+def returns(context: AssetExecutionContext, config: IngestConfig, workforce: WorkforceConfig):
+    """One LA's return for one census year: archived, validated (pandera schemas and the CSWW/RWR rules),
+    pseudonymised and loaded into raw.csww_* / raw.workbook_*, with raw.submissions and
+    raw.validation_issues; rejected rows go to quarantine."""
+    summary = _run(config, workforce, load=True)
+    context.log.info(f"partition {context.partition_key}: {summary}")
+    for spec in RETURN_SPECS:
         yield MaterializeResult(asset_key=spec.key, metadata=summary)
+
+
+@asset(key=PUBLISHED, group_name="ingest", kinds={"duckdb", "python"}, pool="warehouse_writer")
+def published_indicators(config: IngestConfig, workforce: WorkforceConfig) -> MaterializeResult:
+    """Published EES indicator files (the national comparator), loaded into raw.published_indicators."""
+    return MaterializeResult(metadata=_run(config, workforce, load=True))
+
+
+@asset(key=AssetKey(["reports", "validation_only"]), group_name="validate", kinds={"python"})
+def validation_only(config: IngestConfig, workforce: WorkforceConfig) -> MaterializeResult:
+    """Validation reports for files that are checked but not loaded (`workforce validate`)."""
+    return MaterializeResult(metadata=_run(config, workforce, load=False))

@@ -30,7 +30,7 @@ def publish_serving_copy(settings: Settings) -> dict[str, int]:
             for table in warehouse.table_names(schema, con):
                 con.execute(f"create table serving.{schema}.{table} as select * from {schema}.{table}")
                 counts[f"{schema}.{table}"] = con.execute(
-                    f"select count(*) from serving.{schema}.{table}").fetchone()[0]
+                    f"select count(*) from serving.{schema}.{table}").fetchall()[0][0]
         con.execute("detach serving")
     except Exception:
         temporary.unlink(missing_ok=True)

@@ -1,7 +1,10 @@
--- marts.workforce_indicators (outputs.md): one row per geography and time_period in the EES tidy layout,
--- computed from the LAs' returns (source = 'returns'): LA rows and regional (alliance) rows.
--- Every measure is unrounded; each rate is computed by safe_rate() from its numerator and denominator,
--- which are the LA's own (int_csww__la_components) or sums over the region's LAs (int_alliance__components).
+-- marts.workforce_indicators (outputs.md): one row per source, geography and time_period in the EES tidy layout.
+-- source = 'returns': computed from the LAs' returns: LA rows and regional (alliance) rows. Every measure is
+-- unrounded; each rate is computed by safe_rate() from its numerator and denominator, which are the LA's own
+-- (int_csww__la_components) or sums over the region's LAs (int_alliance__components).
+-- source = 'published': the national comparator as published on EES (int_published__indicators_wide):
+-- National, Regional (the nine regions, London as one) and LA rows, values and symbols as published;
+-- las_contributing and las_expected are null on these rows.
 
 {%- set components = national_measures_of_kind('component') %}
 {%- set rates = national_measures_of_kind('rate') %}
@@ -29,6 +32,12 @@ alliance_components as (
 local_authorities as (
 
     select * from {{ ref('stg_reference__local_authorities') }}
+
+),
+
+published as (
+
+    select * from {{ ref('int_published__indicators_wide') }}
 
 ),
 
@@ -84,7 +93,7 @@ unioned as (
 
 ),
 
-final as (
+returns_rows as (
 
     select
         cast(time_period as {{ dbt.type_int() }}) as time_period,
@@ -121,6 +130,44 @@ final as (
         las_expected
 
     from unioned
+
+),
+
+published_rows as (
+
+    select
+        cast(time_period as {{ dbt.type_int() }}) as time_period,
+        cast(time_identifier as {{ dbt.type_string() }}) as time_identifier,
+        cast(geographic_level as {{ dbt.type_string() }}) as geographic_level,
+        cast(country_code as {{ dbt.type_string() }}) as country_code,
+        cast(country_name as {{ dbt.type_string() }}) as country_name,
+        cast(region_code as {{ dbt.type_string() }}) as region_code,
+        cast(region_name as {{ dbt.type_string() }}) as region_name,
+        cast(old_la_code as {{ dbt.type_string() }}) as old_la_code,
+        cast(new_la_code as {{ dbt.type_string() }}) as new_la_code,
+        cast(la_name as {{ dbt.type_string() }}) as la_name,
+        cast('published' as {{ dbt.type_string() }}) as source,
+
+        {%- for measure in national_measures() %}
+        cast({{ measure.name }} as {{ type_double() }}) as {{ measure.name }},
+        {%- endfor %}
+
+        {%- for measure in national_measures() if measure.has_status %}
+        cast({{ measure.name }}_status as {{ dbt.type_string() }}) as {{ measure.name }}_status,
+        {%- endfor %}
+
+        cast(null as {{ dbt.type_int() }}) as las_contributing,
+        cast(null as {{ dbt.type_int() }}) as las_expected
+
+    from published
+
+),
+
+final as (
+
+    select * from returns_rows
+    union all
+    select * from published_rows
 
 )
 

@@ -1,0 +1,89 @@
+"""Returns are partitioned by LA and census year, so one LA's (re)submission is one partition's run.
+
+A file whose LA or year cannot be read goes to the ``unknown`` key of that dimension: it is still archived,
+reported and recorded, just not attributed to an LA.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from dagster import MultiPartitionKey, MultiPartitionsDefinition, StaticPartitionsDefinition
+
+from orchestration.settings import SEEDS_DIR
+from validation.readers.csww_xml import MAX_BYTES, looks_like_csww
+from validation.readers.ees_csv import looks_like_ees
+
+UNKNOWN = "unknown"
+FIRST_YEAR, LAST_YEAR = 2017, 2035
+
+
+@lru_cache(maxsize=1)
+def la_units() -> dict[str, str]:
+    """Every LA code a return may carry -> the unit it is reported under.
+
+    Joint units such as ``940 / 941`` (one children's services provider for two councils) are one unit:
+    a return under either code belongs to the joint unit.
+    """
+    with (SEEDS_DIR / "reference" / "ref_local_authorities.csv").open(newline="", encoding="utf-8") as handle:
+        units = {row["old_la_code"] for row in csv.DictReader(handle)}
+    mapping = {unit: unit for unit in units}
+    for unit in units:
+        for part in unit.split(" / "):
+            mapping.setdefault(part.strip(), unit)
+    return mapping
+
+
+returns_partitions = MultiPartitionsDefinition({
+    "la": StaticPartitionsDefinition(sorted(set(la_units().values())) + [UNKNOWN]),
+    "year": StaticPartitionsDefinition([str(y) for y in range(FIRST_YEAR, LAST_YEAR + 1)] + [UNKNOWN]),
+})
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Where a file goes: the published-statistics asset, or a return's (LA, year) partition."""
+
+    kind: str  # csww_xml | workbook | ees_csv | unrecognised
+    la: str = UNKNOWN
+    year: str = UNKNOWN
+
+    @property
+    def partition_key(self) -> MultiPartitionKey:
+        return MultiPartitionKey({"la": self.la, "year": self.year})
+
+
+_LEA = re.compile(rb"<(?:\w+:)?LEA>\s*([^<\s]+)\s*</")
+_YEAR = re.compile(rb"<(?:\w+:)?Year>\s*(\d{4})\s*</")
+
+
+def route(path: Path) -> Routing:
+    """Recognise a file by its content and read just enough to route it (the validators read it all)."""
+    if path.stat().st_size > MAX_BYTES:
+        return Routing("unrecognised")
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+    if looks_like_csww(head):
+        lea, year = _LEA.search(head), _YEAR.search(head)
+        return Routing("csww_xml", _la(lea.group(1).decode("ascii", "replace") if lea else None),
+                       _year(year.group(1).decode() if year else None))
+    if head.startswith(b"PK\x03\x04"):
+        from validation.readers.workbook import peek_about  # the R2 reader knows the About sheet
+
+        la, year = peek_about(path)
+        return Routing("workbook", _la(la), _year(str(year) if year else None))
+    if looks_like_ees(head):
+        return Routing("ees_csv")
+    return Routing("unrecognised")
+
+
+def _la(code: str | None) -> str:
+    return la_units().get(code or "", UNKNOWN)
+
+
+def _year(year: str | None) -> str:
+    return year if year and year.isdigit() and FIRST_YEAR <= int(year) <= LAST_YEAR else UNKNOWN

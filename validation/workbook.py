@@ -1,0 +1,272 @@
+"""Validate one regional workforce workbook (R2): file rules, the pandera schemas, then the cross-field rules.
+
+Input is the raw bytes; output is what may be loaded (one frame per data sheet, in the raw tables' columns),
+what must be quarantined (rejected rows, as sent, with their reasons) and every issue found. A file error
+(RWR001-003) rejects the whole file; a row error (RWR010-014) rejects only that row; warnings (RWR020-032)
+reject nothing. Every rule is in ``validation.rules``.
+
+A row whose figures are all empty (a template row not filled in) is not a row: it is neither loaded nor
+counted. Where a value is echoed in an issue or in quarantine, formula-like text is prefixed with ``'`` so a
+spreadsheet never runs it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+
+from validation.issues import Issue
+from validation.readers.workbook import (
+    Finding,
+    Sheet,
+    SheetRow,
+    Workbook,
+    WorkbookReadError,
+    read_workbook,
+    shown,
+)
+from validation.result import ValidationResult
+from validation.schemas.workbook import (
+    DATA_SHEETS,
+    FTE_HEADCOUNT_PAIRS,
+    PART_WHOLE_PAIRS,
+    QUARTER_ENDS,
+    SCHEMAS,
+    SheetLayout,
+    as_number,
+    canonical_name,
+    census_year_of,
+    date_of,
+    failures,
+    is_empty,
+    la_code_of,
+)
+
+__all__ = ["QUARTER_ENDS", "WorkbookValidation", "census_year_of", "validate_workbook"]
+
+
+class WorkbookValidation(ValidationResult):
+    """A validated R2 workbook: frames ``workbook_summary``, ``workbook_teams`` and ``workbook_non_sw``."""
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        return self.frames.get("workbook_summary", pd.DataFrame())
+
+    @property
+    def teams(self) -> pd.DataFrame:
+        return self.frames.get("workbook_teams", pd.DataFrame())
+
+    @property
+    def non_sw(self) -> pd.DataFrame:
+        return self.frames.get("workbook_non_sw", pd.DataFrame())
+
+
+def validate_workbook(
+    data: bytes, *, file_name: str, known_la_codes: set[str], expected_la: str | None = None
+) -> WorkbookValidation:
+    result = WorkbookValidation(file_name=file_name, return_type="workbook")
+    try:
+        book = read_workbook(data)
+    except WorkbookReadError as exc:
+        result.issues.append(Issue("RWR001", None, None, None, str(exc)))
+        return result
+    filled = {layout.name: _filled_rows(book.sheets.get(layout.name), layout) for layout in DATA_SHEETS}
+    result.rows_received = sum(len(rows) for rows in filled.values())
+    result.issues.extend(_issue(f) for f in book.findings)
+    _check_sheets_present(book, result)
+    if not _check_about(book, result, known_la_codes, expected_la):
+        return result
+    for layout in DATA_SHEETS:
+        sheet = book.sheets.get(layout.name)
+        result.frames[layout.table] = (_validate_sheet(sheet, layout, filled[layout.name], result) if sheet
+                                       else _empty_frame(layout))
+    if result.rows_received == 0:
+        result.issues.append(Issue("RWR032", None, None, None,
+                                   "the workbook holds no figures: every row of Summary, Teams and NonSW is "
+                                   "empty"))
+    return result
+
+
+def _issue(finding: Finding) -> Issue:
+    item = f"{finding.sheet}/{finding.column}" if finding.sheet and finding.column else finding.column
+    if finding.code == "RWR020":
+        item = "sheet"
+    return Issue(finding.code, finding.line, item, finding.value, finding.message)
+
+
+def _filled_rows(sheet: Sheet | None, layout: SheetLayout) -> list[SheetRow]:
+    """Rows with at least one figure; a row with only its team type or role (a blank template row) is no row."""
+    if sheet is None:
+        return []
+    return [row for row in sheet.rows if any(not is_empty(row.values.get(c)) for c in layout.values)]
+
+
+def _check_sheets_present(book: Workbook, result: WorkbookValidation) -> None:
+    for layout in DATA_SHEETS:
+        if layout.name in book.sheets:
+            continue
+        if layout.name == "Summary":
+            result.issues.append(Issue("RWR030", None, "sheet", "Summary",
+                                       "the workbook has no Summary sheet: fine where the CSWW census XML is "
+                                       "sent for this year; otherwise no LA totals are loaded"))
+        else:
+            result.issues.append(Issue("RWR031", None, "sheet", layout.name,
+                                       f"the workbook has no {layout.name} sheet: no {layout.name} figures are "
+                                       "loaded"))
+
+
+# --- About: the LA and the period (file rules) -------------------------------------------------------------
+
+def _check_about(book: Workbook, result: WorkbookValidation, known: set[str], expected: str | None) -> bool:
+    about = book.sheets.get("About")
+    if about is None:
+        names = ", ".join(shown(name) or "" for name in book.sheet_names[:10])
+        result.issues.append(Issue("RWR002", None, "sheet", "About",
+                                   "the workbook has no About sheet, so the LA and period are unknown: use the "
+                                   f"template (sheets: {names})"))
+        return False
+    rows = about.rows
+    if len(rows) > 1:
+        result.issues.append(Issue("RWR002", rows[1].line, "About", None,
+                                   f"About has {len(rows)} filled rows (rows {', '.join(str(r.line) for r in rows)})"
+                                   ": it must have one, in row 2, so which LA and period is meant is unclear"))
+        return False
+    values = rows[0].values if rows else {}
+    line = rows[0].line if rows else 2
+
+    code = la_code_of(values.get("old_la_code"))
+    cell = about.cell("old_la_code", line) or "old_la_code"
+    if code is None:
+        result.issues.append(Issue("RWR002", line, "About/old_la_code", None,
+                                   f"About {cell} (old_la_code) is empty: enter your 3-digit LA code"))
+        return False
+    result.old_la_code = code
+    if code not in known:
+        result.issues.append(Issue("RWR002", line, "About/old_la_code", shown(code),
+                                   f"About {cell} (old_la_code): {shown(code)!r} is not a known English LA code"))
+    elif expected is not None and code != expected:
+        result.issues.append(Issue("RWR002", line, "About/old_la_code", shown(code),
+                                   f"About {cell} (old_la_code): the workbook is for LA {code} but was submitted "
+                                   f"for LA {expected}"))
+
+    raw_period = values.get("period_end")
+    period_cell = about.cell("period_end", line) or "period_end"
+    period_end = date_of(raw_period)
+    if period_end is None:
+        what = "is empty" if is_empty(raw_period) else f"is {shown(raw_period)!r}, not a date"
+        result.issues.append(Issue("RWR003", line, "About/period_end", shown(raw_period),
+                                   f"About {period_cell} (period_end) {what}: enter the period's last day, e.g. "
+                                   "30 September for the annual return"))
+    elif (period_end.month, period_end.day) not in QUARTER_ENDS:
+        result.issues.append(Issue("RWR003", line, "About/period_end", period_end.isoformat(),
+                                   f"About {period_cell} (period_end) is {period_end.isoformat()}, not a quarter "
+                                   "end (31 March, 30 June, 30 September or 31 December)"))
+    else:
+        result.period_end = period_end
+        result.census_year = census_year_of(period_end)
+    return not result.file_rejected
+
+
+# --- Summary, Teams, NonSW: one row at a time (row rules) ---------------------------------------------------
+
+def _validate_sheet(sheet: Sheet, layout: SheetLayout, rows: list[SheetRow],
+                    result: WorkbookValidation) -> pd.DataFrame:
+    if not rows:
+        return _empty_frame(layout)
+    raw = pd.DataFrame([{c: row.values.get(c) for c in layout.columns} for row in rows], dtype=object)
+    found: list[tuple[int, str, str, object, str]] = []  # (position, code, column, value, message)
+
+    for failure in failures(SCHEMAS[layout.name], raw):
+        position = int(failure.index)
+        if is_empty(failure.value):
+            text = f"{failure.column} is empty: every row with figures needs one, {failure.expected}"
+        else:
+            text = f"{failure.column} should be {failure.expected}, not {shown(failure.value)!r}"
+        found.append((position, failure.code, failure.column, failure.value, text))
+
+    numbers = raw.reindex(columns=list(layout.values)).map(as_number).astype("Float64")
+    for part, whole in FTE_HEADCOUNT_PAIRS.get(layout.name, ()):
+        for position in raw.index[(numbers[part] > numbers[whole] + 1e-9).fillna(False).astype(bool)]:
+            found.append((position, "RWR012", part, raw.at[position, part],
+                          f"{part} {shown(raw.at[position, part])} is larger than {whole} "
+                          f"{shown(raw.at[position, whole])}: each person's FTE is at most 1"))
+    for part, whole in PART_WHOLE_PAIRS.get(layout.name, ()):
+        for position in raw.index[(numbers[part] > numbers[whole] + 1e-9).fillna(False).astype(bool)]:
+            found.append((position, "RWR012", part, raw.at[position, part],
+                          f"{part} {shown(raw.at[position, part])} is larger than {whole} "
+                          f"{shown(raw.at[position, whole])}, of which it is a part"))
+    found.extend(_duplicates(raw, layout, rows))
+
+    issues_by_row: dict[int, list[Issue]] = {}
+    for position, code, column, value, text in sorted(found, key=lambda f: (f[0], f[1])):
+        line = rows[position].line
+        cell = sheet.cell(column, line)
+        where = f"{layout.name} row {line}" + (f" (cell {cell})" if cell else "")
+        issues_by_row.setdefault(position, []).append(
+            Issue(code, line, f"{layout.name}/{column}", shown(value), f"{where}: {text}"))
+    rejected: set[int] = set()
+    for position, issues in sorted(issues_by_row.items()):
+        result.issues.extend(issues)
+        if any(issue.rejects_row for issue in issues):
+            rejected.add(position)
+            row = rows[position]
+            result.quarantined.append({
+                "sheet": layout.name, "line": row.line,
+                "items": {column: _as_sent(value) for column, value in row.values.items()},
+                "reasons": sorted({f"{i.rule_code} {i.item.split('/', 1)[1]}" for i in issues if i.rejects_row}),
+            })
+
+    keep = [p for p in range(len(rows)) if p not in rejected]
+    frame = numbers.loc[keep]
+    if layout.key:
+        frame.insert(0, layout.key, raw.loc[keep, layout.key].map(canonical_name).astype("string"))
+    frame.insert(0, "line", pd.Series([rows[p].line for p in keep], index=keep, dtype="Int64"))
+    return _with_keys(frame.reset_index(drop=True), result, layout)
+
+
+def _duplicates(raw: pd.DataFrame, layout: SheetLayout, rows: list[SheetRow]
+                ) -> list[tuple[int, str, str, object, str]]:
+    """RWR014: a team type or role on two filled rows, or Summary with two filled rows: all of them rejected."""
+    if layout.key is None:
+        if len(raw) < 2:
+            return []
+        lines = ", ".join(str(row.line) for row in rows)
+        return [(p, "RWR014", "row", None,
+                 f"{layout.name} has {len(raw)} filled rows ({lines}); it must have one, so none was loaded")
+                for p in raw.index]
+    names = raw[layout.key].map(canonical_name)
+    found = []
+    for position in raw.index[(names.notna() & names.isin(layout.keys) & names.duplicated(keep=False))]:
+        others = [str(rows[p].line) for p in raw.index[names == names[position]] if p != position]
+        found.append((position, "RWR014", layout.key, raw.at[position, layout.key],
+                      f"{layout.key} {names[position]!r} is also on row {', '.join(others)}: which figures are "
+                      "right cannot be told, so none of these rows was loaded"))
+    return found
+
+
+def _as_sent(value: object) -> object:
+    """A value for the quarantine record: as sent, but JSON-friendly and never a live formula."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    if isinstance(value, str):
+        return shown(value, limit=10_000)
+    return value
+
+
+def _empty_frame(layout: SheetLayout) -> pd.DataFrame:
+    columns = {"old_la_code": "string", "census_year": "Int64", "period_end": "datetime64[s]", "line": "Int64"}
+    if layout.key:
+        columns[layout.key] = "string"
+    columns.update({c: "Float64" for c in layout.values})
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+
+
+def _with_keys(frame: pd.DataFrame, result: WorkbookValidation, layout: SheetLayout) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["old_la_code"] = pd.Series([result.old_la_code] * len(frame), dtype="string")
+    frame["census_year"] = pd.Series([result.census_year] * len(frame), dtype="Int64")
+    frame["period_end"] = pd.Series([pd.Timestamp(result.period_end)] * len(frame), dtype="datetime64[s]")
+    return frame[list(_empty_frame(layout).columns)]
