@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, PUBLISHED_INDICATORS, Settings
@@ -53,6 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("la_code")
     report.add_argument("year", type=int)
     report.set_defaults(handler=_report)
+
+    template = commands.add_parser("template", help="write the R2 workbook for an LA")
+    template.add_argument("la_code")
+    template.add_argument("year", type=int)
+    template.add_argument("out", type=Path, metavar="OUT.xlsx")
+    template.add_argument("--quarter-end", type=date.fromisoformat, default=None,
+                          help="a quarter end (YYYY-MM-DD) for a quarterly return; default the annual return")
+    template.set_defaults(handler=_template)
 
     demo = commands.add_parser("demo", help="generate the demonstration region into inbox/ and run")
     demo.add_argument("--region", default=DEMO_REGION, help="alliance (region) code, default North East")
@@ -129,6 +138,18 @@ def _report(args: argparse.Namespace) -> int:
         return 1
     latest = reports[-1]
     print(f"HTML: {latest}\nXLSX: {latest.with_suffix('.xlsx')}")
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from validation.workbook_template import write_template
+
+    try:
+        path = write_template(args.out, args.la_code, args.year, quarterly_period_end=args.quarter_end)
+    except ValueError as exc:
+        print(f"workforce template: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote the {args.year} workbook for LA {args.la_code} to {path}")
     return 0
 
 

@@ -528,24 +528,22 @@ def test_export_of_the_published_source(serving: Path, tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------------------- the demonstration region
 
-_DEMO_SERVING: dict[str, Path] = {}
-
-
 @pytest.fixture(scope="session")
 def demo_serving(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demonstration region's serving copy (``workforce demo``, about a minute), built once per session
-    even where another module imports this fixture; set WORKFORCE_TEST_DEMO_SERVING to reuse a copy."""
+    in a fixed folder of the session's temporary directory, so a module importing this fixture reuses it;
+    set WORKFORCE_TEST_DEMO_SERVING to reuse an existing copy instead."""
     given = os.environ.get("WORKFORCE_TEST_DEMO_SERVING")
     if given:
         return Path(given)
-    if "path" not in _DEMO_SERVING:
+    home = tmp_path_factory.getbasetemp() / "ees_demo_home"
+    serving = home / "warehouse" / "serving.duckdb"
+    if not serving.exists():
         from tests.test_pipeline import workforce
 
-        home = tmp_path_factory.mktemp("ees_demo") / "home"
         result = workforce(home, "demo")
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-        _DEMO_SERVING["path"] = home / "warehouse" / "serving.duckdb"
-    return _DEMO_SERVING["path"]
+    return serving
 
 
 def test_demo_export_passes_screening(demo_serving: Path, tmp_path: Path) -> None:
@@ -559,3 +557,13 @@ def test_demo_export_passes_screening(demo_serving: Path, tmp_path: Path) -> Non
     for column in headcounts:
         numbers = pd.to_numeric(data[column], errors="coerce").dropna()
         assert (numbers >= 5).all(), column
+
+
+def test_london_la_coded_with_its_sub_region_is_exported_in_london() -> None:
+    """Published LA rows of London carry Inner/Outer London (E13...): the export gives the LA its region."""
+    frame = indicator_frame("published").iloc[[2]].copy()
+    frame[["region_code", "region_name", "old_la_code", "new_la_code", "la_name"]] = [
+        "E13000001", "Inner London", "202", "E09000007", "Camden"]
+    data, meta = build_ees_frames(frame)
+    assert tuple(data.iloc[0][["region_code", "region_name", "la_name"]]) == ("E12000007", "London", "Camden")
+    assert screen(data, meta, "x.csv") == []

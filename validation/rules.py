@@ -152,6 +152,10 @@ RULES: dict[str, Rule] = {
         Rule("EES021", "warning", "file",
              "A measure is not in this file (an older layout): it is shown as not available ('x').",
              "No action needed for an older release."),
+        Rule("RWR040", "warning", "file",
+             "The workbook Summary disagrees with the LA's CSWW census return for the same year (found in the "
+             "warehouse).",
+             "No action needed if the CSWW return is right (it is used); otherwise correct and resend it."),
     ]
 }
 

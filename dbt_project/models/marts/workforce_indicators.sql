@@ -19,7 +19,7 @@ with
 
 la_components as (
 
-    select * from {{ ref('int_csww__la_components') }}
+    select * from {{ ref('int_la_components') }}
 
 ),
 
