@@ -71,19 +71,38 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             raise FileNotFoundError(f"{path}: no such file or folder")
 
 
-def archive_file(data: bytes, name: str, settings: Settings, arrived_at: datetime) -> tuple[str, Path]:
-    """Keep the raw bytes under their SHA-256 (content-addressed) and log the arrival."""
-    checksum = hashlib.sha256(data).hexdigest()
-    target = settings.archive / checksum[:2] / f"{checksum}{Path(name).suffix.lower()}"
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(target.suffix + ".part")
-        temporary.write_bytes(data)
+def archive_file(path: Path, settings: Settings | None, arrived_at: datetime) -> tuple[str, Path | None, int]:
+    """Copy the raw bytes, whatever their size, under their SHA-256 (content-addressed) and log the arrival.
+
+    The file is streamed (never read whole into memory here). With ``settings`` None it is only hashed.
+    Returns (checksum, archive path or None, size in bytes).
+    """
+    digest, size = hashlib.sha256(), 0
+    temporary = None
+    if settings is not None:
+        settings.archive.mkdir(parents=True, exist_ok=True)
+        temporary = settings.archive / f".incoming-{os.getpid()}-{arrived_at.timestamp()}"
+    # the archive holds personal data (raw SWENo): owner-only, like the quarantine
+    sink = os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") if temporary \
+        else open(os.devnull, "wb")
+    with path.open("rb") as source, sink as copy:
+        while chunk := source.read(1 << 20):
+            digest.update(chunk)
+            copy.write(chunk)
+            size += len(chunk)
+    checksum = digest.hexdigest()
+    if temporary is None:
+        return checksum, None, size
+    target = settings.archive / checksum[:2] / f"{checksum}{path.suffix.lower()}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        temporary.unlink()
+    else:
         os.replace(temporary, target)
     with (settings.archive / "index.jsonl").open("a", encoding="utf-8") as log:
-        log.write(json.dumps({"checksum": checksum, "file_name": name, "arrived_at": arrived_at.isoformat(),
-                              "bytes": len(data), "archive_path": str(target)}) + "\n")
-    return checksum, target
+        log.write(json.dumps({"checksum": checksum, "file_name": path.name, "arrived_at": arrived_at.isoformat(),
+                              "bytes": size, "archive_path": str(target)}) + "\n")
+    return checksum, target, size
 
 
 def ingest(paths: Iterable[Path], settings: Settings, *, load: bool = True,
@@ -133,13 +152,9 @@ def validate_file(data: bytes, size: int, name: str, secret: bytes, expected_la:
 
 def _ingest_one(path: Path, settings: Settings, secret: bytes, expected_la: str | None, con) -> FileOutcome:
     arrived_at = datetime.now(UTC).replace(tzinfo=None)
-    size = path.stat().st_size
-    with path.open("rb") as handle:  # never more than a few times the cap into memory
-        data = handle.read(4 * MAX_BYTES)
-    checksum = hashlib.sha256(data).hexdigest()
-    archived = None
-    if con is not None:  # only what is sent for loading is archived (validate-only leaves no trace)
-        checksum, archived = archive_file(data, path.name, settings, arrived_at)
+    # archived first, unchanged; only what is sent for loading is archived (validate-only leaves no trace)
+    checksum, archived, size = archive_file(path, settings if con is not None else None, arrived_at)
+    data = path.read_bytes() if size <= MAX_BYTES else b""  # a larger file is rejected unread
 
     result = validate_file(data, size, path.name, secret, expected_la)
     if archived is not None:

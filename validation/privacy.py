@@ -11,7 +11,7 @@ import hmac
 import os
 import re
 import secrets
-import warnings
+import sys
 from pathlib import Path
 
 SECRET_ENV = "WORKFORCE_SECRET"
@@ -30,11 +30,8 @@ def load_secret(home: Path) -> bytes:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
-        warnings.warn(
-            f"{SECRET_ENV} is not set: created a random secret in {path} (owner-only). Set {SECRET_ENV} "
-            "to keep worker references stable across machines.",
-            stacklevel=2,
-        )
+        print(f"warning: {SECRET_ENV} is not set: created a random secret in {path} (owner-only). "
+              f"Set {SECRET_ENV} to keep worker references stable across machines.", file=sys.stderr)
     return path.read_text().strip().encode("utf-8")
 
 

@@ -1,12 +1,17 @@
 """Read a CSWW census return (R1 XML) into plain Python structures, safely.
 
 No DTD is loaded, no entity is resolved, nothing is fetched from the network, and a document with a
-DOCTYPE is refused outright (a CSWW return never has one). Every value is kept as the text that was sent;
-typing and checking are the validators' job. Worker items may come in any order.
+DOCTYPE is refused outright (a CSWW return never has one), before parsing and, whatever encoding tricks hid
+it, again after. Only UTF-8 (or plain ASCII) is read: UTF-16/32 text, NUL bytes, bytes that are not UTF-8
+(a Latin-1 export) and any other declared encoding (UTF-7 would hide markup from a byte scan) are refused with
+a message saying what the file is. Every value is kept as the text that was sent; typing and checking are the
+validators' job. Worker items may come in any order.
 """
 
 from __future__ import annotations
 
+import codecs
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -25,6 +30,14 @@ LA_LEVEL_ITEMS = (
     "OtherAllowances",
 )
 LA_LEVEL_ELEMENTS = ("LALevelVacancies", "LALevel")
+# Wide encodings, by byte-order mark or by how "<" starts the file without one.
+_WIDE_STARTS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"), (b"<\x00\x00\x00", "UTF-32"),
+    (b"\x00\x00\x00<", "UTF-32"), (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"),
+    (b"<\x00", "UTF-16"), (b"\x00<", "UTF-16"),
+)
+_DECLARED_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']""")
+_UTF8_NAMES = {"utf-8", "utf8", "us-ascii", "ascii"}
 
 
 class CswwReadError(Exception):
@@ -54,8 +67,15 @@ class CswwMessage:
     unknown_elements: list[tuple[str, int | None]] = field(default_factory=list)
 
 
+def _wide_encoding(data: bytes) -> str | None:
+    return next((name for start, name in _WIDE_STARTS if data.startswith(start)), None)
+
+
 def looks_like_csww(head: bytes) -> bool:
-    """Recognise a CSWW return by its content (the first few KB), not its name."""
+    """Recognise a CSWW return by its content (the first few KB), not its name. UTF-16/32 text is
+    recognised too, so that it gets a clear encoding error rather than "not a return"."""
+    if _wide_encoding(head):
+        head = head.replace(b"\x00", b"").lstrip(b"\xff\xfe")
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     return text.startswith(b"<") and b"<Message" in head and b"CSWW" in head
 
@@ -80,14 +100,18 @@ def read_csww_xml(data: bytes) -> CswwMessage:
     if len(data) > MAX_BYTES:
         raise CswwReadError(f"the file is {len(data):,} bytes, larger than any real return "
                             f"(limit {MAX_BYTES:,}): not read")
-    if b"<!DOCTYPE" in data[:4096].upper() or b"<!ENTITY" in data.upper():
-        raise CswwReadError("the file declares a DOCTYPE or entities, which a CSWW return never has: "
-                            "not read (entities are never expanded)")
+    _check_encoding(data)
+    upper = data.upper()
+    if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
+        raise CswwReadError(DTD_REFUSED)
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if getattr(exc, "lineno", None) else None
         raise CswwReadError(f"not well-formed XML: {exc.msg}", line) from None
+    docinfo = root.getroottree().docinfo if root is not None else None
+    if docinfo is not None and (docinfo.doctype or docinfo.internalDTD is not None or docinfo.system_url):
+        raise CswwReadError(DTD_REFUSED)
     if root is None or _local(root.tag) != "Message":
         raise CswwReadError("not a CSWW message: the root element is not <Message>")
 
@@ -119,6 +143,34 @@ def read_csww_xml(data: bytes) -> CswwMessage:
         elif tag:
             message.unknown_elements.append((tag, child.sourceline))
     return message
+
+
+DTD_REFUSED = ("the file declares a DOCTYPE or entities, which a CSWW return never has: not read (entities are "
+               "never expanded)")
+
+
+def _check_encoding(data: bytes) -> None:
+    """Refuse, saying what the file is, anything but UTF-8 (or ASCII) text."""
+    wide = _wide_encoding(data)
+    if wide:
+        raise CswwReadError(f"the file is {wide} text; a CSWW return is UTF-8 XML: export it again as UTF-8 "
+                            "and resend")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise CswwReadError("the file contains NUL bytes: it is binary (or UTF-16 text), not a CSWW XML return",
+                            line)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CswwReadError(f"the file is not UTF-8 text: byte 0x{data[exc.start]:02X} at line {line} cannot be "
+                            "read (a Latin-1/Windows-1252 export?); export it again as UTF-8 and resend",
+                            line) from None
+    declared = _DECLARED_ENCODING.match(data[:1024])
+    if declared and declared.group(1).decode("ascii", "replace").strip().lower() not in _UTF8_NAMES:
+        name = declared.group(1).decode("ascii", "replace")[:40]
+        raise CswwReadError(f"the file declares encoding {name!r}; a CSWW return is UTF-8 XML: export it again "
+                            "as UTF-8 and resend", 1)
 
 
 def _element(node: etree._Element, known: tuple[str, ...], message: CswwMessage) -> Element:
