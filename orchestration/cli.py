@@ -63,6 +63,14 @@ def _parser() -> argparse.ArgumentParser:
                           help="a quarter end (YYYY-MM-DD) for a quarterly return; default the annual return")
     template.set_defaults(handler=_template)
 
+    export = commands.add_parser("export", help="write published files (export ees OUT_DIR)")
+    export_kinds = export.add_subparsers(dest="kind", metavar="KIND", required=True)
+    ees = export_kinds.add_parser("ees", help="the EES data file and its .meta.csv")
+    ees.add_argument("out_dir", type=Path, metavar="OUT_DIR")
+    ees.add_argument("--name", default="csww_regional_indicators", help="file name without .csv")
+    ees.add_argument("--source", choices=["returns", "published"], default="returns")
+    ees.set_defaults(handler=_export_ees)
+
     demo = commands.add_parser("demo", help="generate the demonstration region into inbox/ and run")
     demo.add_argument("--region", default=DEMO_REGION, help="alliance (region) code, default North East")
     demo.add_argument("--seed", type=int, default=2025)
@@ -121,7 +129,8 @@ def _ingest_paths(paths: list[Path], expected_la: str | None) -> int:
     total = sum(len(files) for files in groups.values())
     print(f"ingesting {total} file(s) as {len(groups)} return(s)", flush=True)
     results = []
-    for key, files in groups.items():
+    for number, (key, files) in enumerate(groups.items(), start=1):
+        print(f"[{number}/{len(groups)}]", end=" " if len(files) == 1 else "\n", flush=True)
         config = {"paths": files, "expected_la": expected_la}
         if key == "published":
             results.append(_execute("ingest_published", {"raw__published_indicators": config}))
@@ -139,6 +148,14 @@ def _report(args: argparse.Namespace) -> int:
     latest = reports[-1]
     print(f"HTML: {latest}\nXLSX: {latest.with_suffix('.xlsx')}")
     return 0
+
+
+def _export_ees(args: argparse.Namespace) -> int:
+    if not Settings.from_env().serving.exists():
+        print("workforce export: no serving copy yet: run `workforce run` (or `make demo`) first", file=sys.stderr)
+        return 1
+    config = {"out_dir": str(args.out_dir.resolve()), "name": args.name, "source": args.source}
+    return _exit_code([_execute("export_ees", {"exports__ees_indicators": config})])
 
 
 def _template(args: argparse.Namespace) -> int:

@@ -8,7 +8,9 @@ from pathlib import Path
 from dagster import Definitions, in_process_executor
 from dagster_dbt import DbtCliResource
 
+from orchestration.assets.checks import gx_workforce_indicators
 from orchestration.assets.dbt import workforce_dbt_models, workforce_dbt_project
+from orchestration.assets.export import ees_indicators
 from orchestration.assets.ingest import published_indicators, returns, validation_only
 from orchestration.assets.publish import serving_copy
 from orchestration.jobs import JOBS
@@ -16,7 +18,8 @@ from orchestration.resources import WorkforceConfig
 from orchestration.sensors import inbox_sensor
 
 defs = Definitions(
-    assets=[returns, published_indicators, validation_only, workforce_dbt_models, serving_copy],
+    assets=[returns, published_indicators, validation_only, workforce_dbt_models, serving_copy, ees_indicators],
+    asset_checks=[gx_workforce_indicators],
     jobs=JOBS,
     sensors=[inbox_sensor],
     resources={

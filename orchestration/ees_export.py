@@ -85,8 +85,8 @@ KINDS: dict[str, tuple[str, int]] = {
 INPOST = (("inpost_headcount",),)
 AGENCY = (("agency_headcount",),)
 WORKFORCE = (("inpost_headcount", "agency_headcount"),)
-CASE_HOLDERS = (("case_holders_headcount",), ("inpost_headcount", "agency_headcount"))
-NQSW_CASE_HOLDERS = (("nqsw_case_holders_headcount",),)
+CASE_HOLDERS = (("case_holders_headcount",), ("case_holders_count",), ("inpost_headcount", "agency_headcount"))
+NQSW_CASE_HOLDERS = (("nqsw_case_holders_headcount",), ("first_year_case_holders",))
 
 
 @dataclass(frozen=True)
@@ -128,8 +128,10 @@ _M = EESMeasure
 #: turnover and absence by in-post; agency rates by agency + in-post; agency cover by agency; vacancy rate by
 #: in-post (vacancies are posts, not people); vacancies covered by agency has no people in its denominator
 #: (vacant posts) so no guard; caseloads and other per-case-holder figures by case holders' headcount
-#: (case_holders_headcount when the mart has it, else in-post + agency, an upper bound); the mean caseload of
-#: newly qualified social workers by nqsw_case_holders_headcount, and suppressed while the mart lacks it.
+#: (case_holders_headcount or case_holders_count when the mart has one, else in-post + agency, an upper bound);
+#: the mean caseload of first-year social workers by their number (nqsw_case_holders_headcount or
+#: first_year_case_holders), and suppressed while the mart has neither (today those counts live only in
+#: int_la_components).
 EES_MEASURES: tuple[EESMeasure, ...] = (
     # national (DfE) measures
     _M("inpost_fte", "Social workers in post (FTE)", "fte", "In post"),
@@ -174,6 +176,10 @@ EES_MEASURES: tuple[EESMeasure, ...] = (
        CASE_HOLDERS),
     _M("total_workforce_fte", "Children's social care workforce (FTE)", "fte", "Capacity"),
     _M("sw_fte_per_10k_children", "Social worker FTE per 10,000 children", "ratio", "Capacity"),
+    # counts of people that are not named *_headcount (exported, and suppressed under 5, if the mart gets them)
+    _M("case_holders_count", "Case holders (headcount)", "headcount", "Caseloads"),
+    _M("first_year_case_holders", "First-year social workers holding cases (headcount)", "headcount",
+       "Caseloads"),
     # coverage of regional and national figures
     _M("las_contributing", "Local authorities contributing", "count", "Coverage",
        levels=("Regional", "National")),

@@ -20,6 +20,9 @@ ingest_published_job = define_asset_job(
     "ingest_published", selection=PUBLISHED, description="Load published EES statistics files (no build).")
 build_job = define_asset_job(
     "build", selection=BUILD, description="dbt build (models and tests), then publish the serving copy.")
+export_ees_job = define_asset_job(
+    "export_ees", selection=AssetSelection.assets(["exports", "ees_indicators"]),
+    description="Write the EES data file and its .meta.csv from the serving copy.")
 validate_job = define_asset_job(
     "validate", selection=AssetSelection.groups("validate"),
     description="Validate files and write their reports without loading anything.")
@@ -30,5 +33,5 @@ published_and_build_job = define_asset_job(
     "published_and_build", selection=PUBLISHED | BUILD,
     description="A new published statistics file from the inbox: load it, rebuild, publish.")
 
-JOBS = [ingest_return_job, ingest_published_job, build_job, validate_job, return_and_build_job,
+JOBS = [ingest_return_job, ingest_published_job, build_job, export_ees_job, validate_job, return_and_build_job,
         published_and_build_job]

@@ -537,12 +537,17 @@ def demo_serving(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if given:
         return Path(given)
     home = tmp_path_factory.getbasetemp() / "ees_demo_home"
-    serving = home / "warehouse" / "serving.duckdb"
+    serving, failure = home / "warehouse" / "serving.duckdb", home / "demo_failed.txt"
+    if failure.exists():  # built and failed earlier in this session: do not build again
+        pytest.fail(failure.read_text())
     if not serving.exists():
         from tests.test_pipeline import workforce
 
         result = workforce(home, "demo")
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        if result.returncode != 0:
+            failure.write_text(f"workforce demo exited {result.returncode}\n"
+                               + result.stdout[-3000:] + result.stderr[-3000:])
+            pytest.fail(failure.read_text())
     return serving
 
 

@@ -151,3 +151,19 @@ def test_report_command_points_at_the_report(region_home):
 def test_usage_error_exits_2(tmp_path):
     assert workforce(tmp_path, "ingest").returncode == 2
     assert workforce(tmp_path, "no-such-command").returncode == 2
+
+
+def test_export_ees_writes_files_that_pass_screening(region_home, tmp_path):
+    from validation.ees_screening import screen_files
+
+    out = tmp_path / "ees"
+    result = workforce(region_home, "export", "ees", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    data, meta = out / "csww_regional_indicators.csv", out / "csww_regional_indicators.meta.csv"
+    assert data.exists() and meta.exists()
+    assert screen_files(data, meta) == []
+    text = data.read_text()
+    assert "SW000001" not in text
+    # County Durham 2025 has 2 in-post social workers: a headcount under 5 is suppressed
+    durham = [line for line in text.splitlines() if ",840," in line and line.startswith("2025,")]
+    assert len(durham) == 1 and ",c," in durham[0]

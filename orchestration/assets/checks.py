@@ -1,0 +1,23 @@
+"""Great Expectations suites on the marts, as Dagster asset checks. A failure blocks publishing."""
+
+from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetKey, asset_check
+
+from orchestration.resources import WorkforceConfig
+from validation.suites.workforce_indicators import failed, load_workforce_indicators, run_workforce_indicators_suite
+
+WORKFORCE_INDICATORS = AssetKey(["marts", "workforce_indicators"])
+
+
+@asset_check(asset=WORKFORCE_INDICATORS, name="gx_workforce_indicators", blocking=True,
+             description="Great Expectations suite on marts.workforce_indicators (keys, levels, ranges, symbols).")
+def gx_workforce_indicators(context: AssetCheckExecutionContext, workforce: WorkforceConfig) -> AssetCheckResult:
+    # the mart in the warehouse, read-only and briefly (dbt has finished writing it), before it is published
+    frame = load_workforce_indicators(workforce.settings().warehouse)
+    success, summaries = run_workforce_indicators_suite(frame)
+    failures = failed(summaries)
+    for summary in failures:
+        print(f"GX check failed: {summary}", flush=True)
+    return AssetCheckResult(
+        passed=success,
+        metadata={"expectations": len(summaries), "failed": [str(s) for s in failures][:20], "rows": len(frame)},
+    )
