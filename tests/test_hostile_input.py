@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import random
+import re
 import secrets
 import time
 from pathlib import Path
@@ -340,13 +341,14 @@ def test_command_rejects_files_without_crashing(ingested):
     result = ingested["result"]
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr and "FAILED" not in result.stderr, result.stderr
-    assert ingested["seconds"] < 80
+    assert ingested["seconds"] < 60  # an entity bomb or a parse of the 60 MB file would show here
 
 
 def test_each_file_gets_its_own_line(ingested):
-    lines = ingested["result"].stdout.splitlines()
+    stdout = ingested["result"].stdout
     for name, expected in EXPECTED.items():
-        [line] = [line for line in lines if line.startswith(f"{name}: ")]
+        # "<name>: <outcome>", perhaps after a progress prefix such as "[2/4] "
+        [line] = [match.group(1) for match in re.finditer(rf"(?m)(?:^|\s)({re.escape(name)}: .*)$", stdout)]
         if expected is None:
             assert line.startswith(f"{name}: accepted"), line
         elif expected[0] == "RWR022":
