@@ -238,7 +238,15 @@ def test_marts_columns_are_the_contract(warehouse: BuiltWarehouse) -> None:
         "region_name", "old_la_code", "new_la_code", "la_name", "source",
     ]
     assert names[11:34] == [*measures, "fte_missing_records"]
-    assert set(names[34:-2]) == {f"{m}_status" for m in measures}
+    # then the strengthened measures (tests/test_dbt_strengthened.py), then every measure's status
+    strengthened = [
+        "case_holding_share_fte", "non_case_holding_fte", "caseload_median", "caseload_p90",
+        "caseload_per_fte_median", "case_holders_over_limit_pct", "nqsw_caseload_mean", "absent_at_ref_fte",
+        "effective_capacity_fte", "non_sw_fte", "non_sw_per_case_holder_fte", "total_workforce_fte",
+        "weighted_caseload", "sw_fte_per_10k_children",
+    ]
+    assert names[34:48] == strengthened
+    assert set(names[48:-2]) == {f"{m}_status" for m in [*measures, *strengthened]}
     assert names[-2:] == ["las_contributing", "las_expected"]
     types = dict(zip(columns["column_name"], columns["data_type"], strict=True))
     assert types["time_period"] == "INTEGER"

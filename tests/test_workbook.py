@@ -98,8 +98,12 @@ def test_clean_workbook_has_no_issues():
     assert len(result.summary) == 1 and len(result.teams) == 2 and len(result.non_sw) == 2
 
 
+# RWR040 compares a workbook with the CSWW return in the warehouse: tests/test_pipeline_workbook.py triggers it.
+WAREHOUSE_RULES = {"RWR040"}
+
+
 def test_every_rule_has_a_trigger():
-    assert set(TRIGGERS) == {code for code in RULES if code.startswith("RWR")}
+    assert set(TRIGGERS) == {code for code in RULES if code.startswith("RWR")} - WAREHOUSE_RULES
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))

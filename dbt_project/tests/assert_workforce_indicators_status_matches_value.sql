@@ -1,7 +1,7 @@
 -- Every measure with a status column: the status is null exactly when the value is present
 -- (a null value always says why, with 'x' or 'z'; a value never carries a symbol).
 
-{%- set measures = national_measures() | selectattr('has_status') | list %}
+{%- set measures = indicator_measures() | selectattr('has_status') | list %}
 
 {% for measure in measures %}
 select

@@ -2,6 +2,10 @@
 -- has a current CSWW return. Regional rows are never averages of LA rates (definitions.md): each component
 -- is summed over the member LAs that have a value for it, and each rate's numerator and denominator are
 -- summed over the member LAs that have a value for both; the mart then applies the same formula as for LAs.
+-- Distribution measures (caseload_median, caseload_p90, caseload_per_fte_median) are percentiles over the
+-- POOLED case-holder records of the member LAs (never a summary of LA percentiles), with the pooled counts.
+
+{%- set distributions = strengthened_measures_of_kind('distribution') %}
 
 with
 
@@ -23,6 +27,32 @@ local_authorities as (
 
 ),
 
+workers as (
+
+    select * from {{ ref('int_csww__workers_classified') }}
+
+),
+
+pooled as (
+
+    select
+        membership.alliance_code,
+        workers.census_year as time_period,
+        sum(case when workers.is_case_holder then 1 else 0 end) as case_holders_count,
+        sum(case when workers.is_case_holder and workers.fte_at_reference > 0 then 1 else 0 end)
+            as case_holders_with_fte_count,
+        {%- for measure in distributions %}
+        {{ percentile_cont('case when workers.is_case_holder then workers.' ~ measure.value ~ ' end', measure.fraction) }}
+            as {{ measure.name }}{{ "," if not loop.last }}
+        {%- endfor %}
+
+    from workers
+    inner join membership
+        on workers.old_la_code = membership.old_la_code
+    group by membership.alliance_code, workers.census_year
+
+),
+
 contributions as (
 
     select
@@ -30,10 +60,10 @@ contributions as (
         membership.alliance_name,
         la_components.time_period,
         count(distinct la_components.old_la_code) as las_contributing,
-        {%- for component in national_measures_of_kind('component') %}
+        {%- for component in indicator_measures_of_kind('component') %}
         sum(la_components.{{ component.name }}) as {{ component.name }},
         {%- endfor %}
-        {%- for rate in national_measures_of_kind('rate') %}
+        {%- for rate in indicator_measures_of_kind('rate') %}
         sum(case
             when la_components.{{ rate.name }}_numerator is not null
                 and la_components.{{ rate.name }}_denominator is not null
@@ -87,19 +117,26 @@ final as (
         contributions.time_period,
         cast(contributions.las_contributing as {{ dbt.type_int() }}) as las_contributing,
         cast(coalesce(expected.las_expected, 0) as {{ dbt.type_int() }}) as las_expected,
-        {%- for component in national_measures_of_kind('component') %}
+        {%- for component in indicator_measures_of_kind('component') %}
         cast(contributions.{{ component.name }} as {{ type_double() }}) as {{ component.name }},
         {%- endfor %}
-        {%- for rate in national_measures_of_kind('rate') %}
+        {%- for rate in indicator_measures_of_kind('rate') %}
         cast(contributions.{{ rate.name }}_numerator as {{ type_double() }}) as {{ rate.name }}_numerator,
-        cast(contributions.{{ rate.name }}_denominator as {{ type_double() }}) as {{ rate.name }}_denominator
-        {{- "," if not loop.last }}
+        cast(contributions.{{ rate.name }}_denominator as {{ type_double() }}) as {{ rate.name }}_denominator,
         {%- endfor %}
+        {%- for measure in distributions %}
+        cast(pooled.{{ measure.name }} as {{ type_double() }}) as {{ measure.name }},
+        {%- endfor %}
+        cast(pooled.case_holders_count as {{ type_double() }}) as case_holders_count,
+        cast(pooled.case_holders_with_fte_count as {{ type_double() }}) as case_holders_with_fte_count
 
     from contributions
     left join expected
         on contributions.alliance_code = expected.alliance_code
         and contributions.time_period = expected.time_period
+    left join pooled
+        on contributions.alliance_code = pooled.alliance_code
+        and contributions.time_period = pooled.time_period
 
 )
 

@@ -50,7 +50,27 @@ worker_components as (
 
         sum(case when is_in_post or is_leaver then working_days_lost * fte end) as working_days_lost_fte,
 
-        sum(case when is_fte_missing then 1 else 0 end) as fte_missing_records
+        sum(case when is_fte_missing then 1 else 0 end) as fte_missing_records,
+
+        -- strengthened (definitions.md): summed over the records, not as differences of sums, so they are
+        -- exactly the FTE of the records they describe
+        sum(case
+            when (is_in_post or is_agency_at_reference) and not is_case_holder then fte_at_reference
+        end) as non_case_holding_fte,
+        sum(case when is_in_post and absent_at_reference = 1 then fte_at_reference end) as absent_at_ref_fte,
+        sum(case
+            when is_agency_at_reference or (is_in_post and coalesce(absent_at_reference, 0) <> 1)
+                then fte_at_reference
+        end) as effective_capacity_fte,
+        sum(case when is_case_holder then 1 else 0 end) as case_holders_count,
+        sum(case when is_case_holder and fte_at_reference > 0 then 1 else 0 end) as case_holders_with_fte_count,
+        sum(case when is_over_limit then 1 else 0 end) as over_limit_case_holders,
+        sum(case when is_case_holder and is_first_year then 1 else 0 end) as first_year_case_holders,
+        sum(case when is_case_holder and is_first_year then cases30 else 0 end) as first_year_cases,
+        {%- for measure in strengthened_measures_of_kind('distribution') %}
+        {{ percentile_cont('case when is_case_holder then ' ~ measure.value ~ ' end', measure.fraction) }}
+            as {{ measure.name }}{{ "," if not loop.last }}
+        {%- endfor %}
 
     from workers
     group by submission_id
@@ -80,7 +100,16 @@ components as (
         cast(coalesce(worker_components.case_holders_fte, 0) as {{ type_double() }}) as case_holders_fte,
         cast(coalesce(worker_components.cases, 0) as {{ type_double() }}) as cases,
         cast(coalesce(worker_components.working_days_lost_fte, 0) as {{ type_double() }}) as working_days_lost_fte,
-        cast(coalesce(worker_components.fte_missing_records, 0) as {{ type_double() }}) as fte_missing_records
+        cast(coalesce(worker_components.fte_missing_records, 0) as {{ type_double() }}) as fte_missing_records,
+        {%- for column in ['non_case_holding_fte', 'absent_at_ref_fte', 'effective_capacity_fte', 'case_holders_count',
+                           'case_holders_with_fte_count', 'over_limit_case_holders', 'first_year_case_holders',
+                           'first_year_cases'] %}
+        cast(coalesce(worker_components.{{ column }}, 0) as {{ type_double() }}) as {{ column }},
+        {%- endfor %}
+        {%- for measure in strengthened_measures_of_kind('distribution') %}
+        cast(worker_components.{{ measure.name }} as {{ type_double() }}) as {{ measure.name }}
+        {{- "," if not loop.last }}
+        {%- endfor %}
 
     from current_submissions
     left join worker_components

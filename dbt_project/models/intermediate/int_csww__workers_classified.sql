@@ -15,6 +15,18 @@ workers as (
 
 ),
 
+worker_limits as (
+
+    -- The worker-level caseload limits (seed team_type_limits): first_year and default.
+    select
+        max(case when limit_code = 'first_year' then caseload_limit end) as first_year_limit,
+        max(case when limit_code = 'default' then caseload_limit end) as default_limit
+
+    from {{ ref('stg_reference__team_type_limits') }}
+    where applies_to = 'worker'
+
+),
+
 dated as (
 
     select
@@ -31,6 +43,7 @@ dated as (
         workers.org_role,
         workers.role_start_date,
         workers.role_end_date,
+        workers.start_origin,
         workers.fte,
         workers.fte30,
         workers.cases30,
@@ -95,6 +108,7 @@ classified as (
         org_role,
         role_start_date,
         role_end_date,
+        start_origin,
         census_start,
         reference_date,
         fte,
@@ -118,10 +132,43 @@ classified as (
             (is_in_post or is_agency_at_reference) and fte_at_reference is null
         ) or (
             (is_starter or is_leaver) and fte is null
-        ) as is_fte_missing
+        ) as is_fte_missing,
+        -- First year after qualifying: StartOrigin 1 (newly qualified) and RoleStartDate within the 12 months
+        -- up to R, i.e. from S (1 October Y-1) to R.
+        coalesce(
+            start_origin = 1 and role_start_date between census_start and reference_date, false
+        ) as is_first_year
 
     from flagged
 
+),
+
+with_limits as (
+
+    select
+        classified.*,
+        case
+            when classified.is_first_year then worker_limits.first_year_limit
+            else worker_limits.default_limit
+        end as caseload_limit,
+        case
+            when classified.is_case_holder and classified.fte_at_reference > 0
+                then cast(classified.cases30 as {{ type_double() }}) / classified.fte_at_reference
+        end as cases30_per_fte
+
+    from classified
+    cross join worker_limits
+
+),
+
+final as (
+
+    select
+        *,
+        coalesce(is_case_holder and cases30 > caseload_limit, false) as is_over_limit
+
+    from with_limits
+
 )
 
-select * from classified
+select * from final

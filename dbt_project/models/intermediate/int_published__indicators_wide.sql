@@ -6,7 +6,7 @@
 -- The Inner and Outer London regional rows are left out: they are sub-regions, and London's regional row
 -- (E12000007) is the one that counts.
 
-{%- set measures = national_measures() %}
+{%- set measures = indicator_measures() %}
 
 with
 

@@ -4,16 +4,11 @@
 -- (int_csww__la_components) or sums over the region's LAs (int_alliance__components).
 -- source = 'published': the national comparator as published on EES (int_published__indicators_wide):
 -- National, Regional (the nine regions, London as one) and LA rows, values and symbols as published;
--- las_contributing and las_expected are null on these rows.
+-- las_contributing and las_expected are null on these rows; the strengthened measures (not published) are null
+-- with status 'x'.
+-- Measures: macro indicator_measures() = national_measures() then strengthened_measures().
 
-{%- set components = national_measures_of_kind('component') %}
-{%- set rates = national_measures_of_kind('rate') %}
-{%- set measure_inputs = [] %}
-{%- for component in components %}{% do measure_inputs.append(component.name) %}{% endfor %}
-{%- for rate in rates %}
-    {%- do measure_inputs.append(rate.name ~ '_numerator') %}
-    {%- do measure_inputs.append(rate.name ~ '_denominator') %}
-{%- endfor %}
+{%- set measure_inputs = indicator_measure_inputs() %}
 
 with
 
@@ -108,7 +103,7 @@ returns_rows as (
         la_name,
         cast('returns' as {{ dbt.type_string() }}) as source,
 
-        {%- for measure in national_measures() %}
+        {%- for measure in indicator_measures() %}
         {%- if measure.kind == 'rate' %}
         {{ safe_rate(measure.name ~ '_numerator', measure.name ~ '_denominator', measure.scale) }}
             as {{ measure.name }},
@@ -117,9 +112,12 @@ returns_rows as (
         {%- endif %}
         {%- endfor %}
 
-        {%- for measure in national_measures() if measure.has_status %}
+        {%- for measure in indicator_measures() if measure.has_status %}
         {%- if measure.kind == 'rate' %}
         cast({{ rate_status(measure.name ~ '_numerator', measure.name ~ '_denominator') }}
+            as {{ dbt.type_string() }}) as {{ measure.name }}_status,
+        {%- elif measure.kind == 'distribution' %}
+        cast({{ distribution_status(measure.name, measure.count) }}
             as {{ dbt.type_string() }}) as {{ measure.name }}_status,
         {%- else %}
         cast({{ value_status(measure.name) }} as {{ dbt.type_string() }}) as {{ measure.name }}_status,
@@ -148,11 +146,11 @@ published_rows as (
         cast(la_name as {{ dbt.type_string() }}) as la_name,
         cast('published' as {{ dbt.type_string() }}) as source,
 
-        {%- for measure in national_measures() %}
+        {%- for measure in indicator_measures() %}
         cast({{ measure.name }} as {{ type_double() }}) as {{ measure.name }},
         {%- endfor %}
 
-        {%- for measure in national_measures() if measure.has_status %}
+        {%- for measure in indicator_measures() if measure.has_status %}
         cast({{ measure.name }}_status as {{ dbt.type_string() }}) as {{ measure.name }}_status,
         {%- endfor %}
 
