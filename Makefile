@@ -6,7 +6,7 @@ VENV := .venv
 WORKFORCE := $(VENV)/bin/workforce
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: demo test install prepare dagster dashboard lint bench browser-deps clean
+.PHONY: demo test install prepare dagster dashboard docs lint clean
 
 ## demo: create the environment, generate the demonstration region, run the pipeline, say how to look at it
 demo: install
@@ -38,6 +38,10 @@ dagster: install
 ## dashboard: the Streamlit dashboard on http://localhost:8501
 dashboard: install
 	$(WORKFORCE) dashboard
+
+## docs: regenerate docs/data_dictionary.md from the dbt documentation
+docs: install
+	$(VENV)/bin/python -m orchestration.data_dictionary
 
 lint: install
 	$(VENV)/bin/ruff check .

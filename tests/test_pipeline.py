@@ -110,8 +110,12 @@ def test_serving_copy_holds_both_years(region_home):
     years = serving(region_home, """
         select time_period, geographic_level, count(*) from marts.workforce_indicators
         group by all order by all""")
-    assert years == [(2024, "Local authority", 1), (2024, "Regional", 1),
-                     (2025, "Local authority", 2), (2025, "Regional", 1)]
+    assert years == [(2024, "Local authority", 1), (2024, "National", 1), (2024, "Regional", 1),
+                     (2025, "Local authority", 2), (2025, "National", 1), (2025, "Regional", 1)]
+    # England from returns: every LA with a return, out of every LA in England that year
+    england = serving(region_home, """select las_contributing, las_expected, inpost_fte, region_code
+        from marts.workforce_indicators where geographic_level = 'National' and time_period = 2025""")
+    assert england == [(2, 151, pytest.approx(2.1), None)]
 
 
 def test_no_raw_registration_number_or_birth_date_beyond_archive(region_home):

@@ -1,4 +1,5 @@
--- One row per alliance (default: the nine English regions) and census year in which at least one member LA
+-- One row per alliance (default: the nine English regions; plus England, alliance_code E92000001, whose
+-- members are every LA) and census year in which at least one member LA
 -- has a current CSWW return. Regional rows are never averages of LA rates (definitions.md): each component
 -- is summed over the member LAs that have a value for it, and each rate's numerator and denominator are
 -- summed over the member LAs that have a value for both; the mart then applies the same formula as for LAs.
@@ -15,15 +16,25 @@ la_components as (
 
 ),
 
-membership as (
-
-    select * from {{ ref('stg_reference__alliance_membership') }}
-
-),
-
 local_authorities as (
 
     select * from {{ ref('stg_reference__local_authorities') }}
+
+),
+
+membership as (
+
+    -- the alliances as configured, and England (every LA) for the National row computed from returns
+    select alliance_code, alliance_name, old_la_code
+    from {{ ref('stg_reference__alliance_membership') }}
+
+    union all
+
+    select distinct
+        '{{ var("england_code") }}' as alliance_code,
+        'England' as alliance_name,
+        old_la_code
+    from local_authorities
 
 ),
 

@@ -126,6 +126,7 @@ returns_national as (
     select distinct time_period
     from indicators
     where source = 'returns' and geographic_level = 'National'
+      and las_contributing = las_expected  -- England from returns only where every LA sent one
 
 ),
 

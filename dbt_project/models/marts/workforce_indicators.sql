@@ -64,9 +64,10 @@ regional_rows as (
 
     select
         time_period,
-        'Regional' as geographic_level,
-        alliance_code as region_code,
-        alliance_name as region_name,
+        case when alliance_code = '{{ var("england_code") }}' then 'National' else 'Regional' end
+            as geographic_level,
+        case when alliance_code <> '{{ var("england_code") }}' then alliance_code end as region_code,
+        case when alliance_code <> '{{ var("england_code") }}' then alliance_name end as region_name,
         cast(null as {{ dbt.type_string() }}) as old_la_code,
         cast(null as {{ dbt.type_string() }}) as new_la_code,
         cast(null as {{ dbt.type_string() }}) as la_name,
