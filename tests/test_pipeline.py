@@ -171,3 +171,22 @@ def test_export_ees_writes_files_that_pass_screening(region_home, tmp_path):
     # County Durham 2025 has 2 in-post social workers: a headcount under 5 is suppressed
     durham = [line for line in text.splitlines() if ",840," in line and line.startswith("2025,")]
     assert len(durham) == 1 and ",c," in durham[0]
+
+
+def test_validate_writes_a_report_and_loads_nothing(region_home, tmp_path):
+    candidate = tmp_path / "durham_2025_draft.xml"
+    candidate.write_bytes(csww([worker(SWENo="SW000009", Cases30=41)], lea="840", year=2025,
+                               la=la_level(NoAgencyFTE=0, NoAgencyHeadcount=0)))
+    archived_before = sorted(p.name for p in (region_home / "archive").rglob("*") if p.is_file())
+    result = workforce(region_home, "validate", str(candidate))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "durham_2025_draft.xml: accepted with 1 warnings" in result.stdout
+    report = Path(result.stdout.split("(report: ")[1].split(")")[0])
+    assert "CSWW031" in report.read_text()
+    assert sorted(p.name for p in (region_home / "archive").rglob("*") if p.is_file()) == archived_before
+    con = duckdb.connect(str(region_home / "warehouse" / "warehouse.duckdb"), read_only=True)
+    try:
+        assert con.execute("select count(*) from raw.submissions where file_name = ?",
+                           [candidate.name]).fetchall() == [(0,)]
+    finally:
+        con.close()
