@@ -166,7 +166,8 @@ def local_authorities(year: int | None = None, path: Path | None = None) -> pd.D
     """The LAs in the serving copy (that year's, or any year's), sorted by name.
 
     One row per ``old_la_code``: old_la_code, new_la_code, la_name, region_code, region_name, taken from
-    the LA's latest row in range (names and regions can change over the years).
+    the LA's latest row in range (names and regions can change over the years), and has_returns (figures
+    computed from the LA's own returns, not only published ones).
     """
     where = "geographic_level = $level"
     params: dict[str, Any] = {"level": LA_LEVEL}
@@ -178,7 +179,8 @@ def local_authorities(year: int | None = None, path: Path | None = None) -> pd.D
                arg_max(new_la_code, time_period) as new_la_code,
                arg_max(la_name, time_period) as la_name,
                arg_max(region_code, time_period) as region_code,
-               arg_max(region_name, time_period) as region_name
+               arg_max(region_name, time_period) as region_name,
+               {"bool_or(source = 'returns')" if "source" in indicator_columns(path) else "false"} as has_returns
         from {INDICATORS}
         where {where} and old_la_code is not null
         group by 1

@@ -44,8 +44,8 @@ from dashboards.measures import (
 )
 from dashboards.views.la_vs_region import KEY_LA, KEY_YEAR
 from orchestration.settings import Settings
+from tests.serving_fixture import DONCASTER, indicator_rows, write_serving_copy
 from tests.serving_fixture import NATIONAL_MEASURES as FIXTURE_MEASURES
-from tests.serving_fixture import indicator_rows, write_serving_copy
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboards" / "app.py")
 TIMEOUT = 60
@@ -377,3 +377,13 @@ def test_rate_chart_data_and_colours() -> None:
                                "range": [LA_COLOUR, REGION_COLOUR]}
     assert (LA_COLOUR, REGION_COLOUR) == ("#0072B2", "#E69F00")  # Okabe-Ito blue and orange
     assert spec["description"].startswith("Rates")
+
+
+def test_starts_on_an_la_with_returns_when_published_las_are_listed_too(home: Path) -> None:
+    rows = indicator_rows()
+    # Barnsley's figures only as published (not from returns): listed, but not where the page starts
+    rows.loc[rows["la_name"] == "Barnsley", "source"] = "published"
+    write_serving_copy(Settings.from_env().serving, rows)
+    at = run_app()
+    assert at.selectbox(key=KEY_LA).options == ["Barnsley", "Doncaster"]
+    assert at.selectbox(key=KEY_LA).value == DONCASTER["old_la_code"]

@@ -52,6 +52,10 @@ def select_la_and_year() -> tuple[str, int, str] | None:
     labels = la_labels(las)
     codes = list(labels)
     _keep_if_valid(KEY_LA, codes)
+    if KEY_LA not in st.session_state:  # start on an LA of the alliance (one with returns), if there is one
+        with_returns = [str(c) for c, flag in zip(las["old_la_code"], las["has_returns"], strict=True) if flag]
+        if with_returns:
+            st.session_state[KEY_LA] = with_returns[0]
     code = st.sidebar.selectbox("Local authority", codes, format_func=labels.__getitem__, key=KEY_LA)
 
     years = data_access.available_years(code)
