@@ -22,6 +22,8 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
+from make_reference_seeds import write_seed  # this folder is on sys.path when run as a script
+
 HERE = Path(__file__).resolve().parent
 POPULATION = HERE / "published" / "ons_mid-year_population_estimates_2012_to_2024.csv"
 NEIGHBOURS = HERE / "published" / "sn_model_2025_wide.csv"
@@ -74,14 +76,6 @@ def neighbours() -> list[dict]:
     return records
 
 
-def _write(path: Path, records: list[dict]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(records[0]))
-        writer.writeheader()
-        writer.writerows(records)
-    print(f"wrote {len(records)} rows to {path.relative_to(HERE.parent)}")
-
-
 if __name__ == "__main__":
-    _write(REFERENCE / "ref_children_population.csv", population())
-    _write(REFERENCE / "ref_statistical_neighbours.csv", neighbours())
+    write_seed(REFERENCE / "ref_children_population.csv", population())
+    write_seed(REFERENCE / "ref_statistical_neighbours.csv", neighbours())

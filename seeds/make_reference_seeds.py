@@ -52,16 +52,16 @@ def main() -> None:
             "last_year": max(seen),
         })
 
-    _write(REFERENCE / "ref_local_authorities.csv", las)
-    _write(REFERENCE / "ref_regions.csv",
+    write_seed(REFERENCE / "ref_local_authorities.csv", las)
+    write_seed(REFERENCE / "ref_regions.csv",
            [{"region_code": code, "region_name": name} for code, name in sorted(regions.items())])
     # The default alliances: the nine English regions, Inner and Outer London together as London.
     members = sorted({(la["region_code"], la["region_name"], la["old_la_code"]) for la in las})
-    _write(REFERENCE / "alliance_membership.csv",
+    write_seed(REFERENCE / "alliance_membership.csv",
            [{"alliance_code": code, "alliance_name": name, "old_la_code": old} for code, name, old in members])
 
 
-def _write(path: Path, records: list[dict]) -> None:
+def write_seed(path: Path, records: list[dict]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(records[0]))
         writer.writeheader()

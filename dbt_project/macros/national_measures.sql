@@ -54,3 +54,14 @@
 {% macro national_measures_of_kind(kind) %}
     {%- do return(national_measures() | selectattr('kind', 'equalto', kind) | list) -%}
 {% endmacro %}
+
+
+{# The numerator and denominator columns of every national rate, evaluated over one LA's components
+   (<name>_numerator, <name>_denominator): used by every model that produces LA components. #}
+{% macro national_rate_inputs() %}
+    {%- for rate in national_measures_of_kind('rate') %}
+    cast({{ rate.numerator }} as {{ type_double() }}) as {{ rate.name }}_numerator,
+    cast({{ rate.denominator }} as {{ type_double() }}) as {{ rate.name }}_denominator
+    {{- "," if not loop.last }}
+    {%- endfor %}
+{% endmacro %}

@@ -39,11 +39,7 @@ with_rate_inputs as (
 
     select
         *,
-        {%- for rate in national_measures_of_kind('rate') %}
-        cast({{ rate.numerator }} as {{ type_double() }}) as {{ rate.name }}_numerator,
-        cast({{ rate.denominator }} as {{ type_double() }}) as {{ rate.name }}_denominator
-        {{- "," if not loop.last }}
-        {%- endfor %}
+        {{ national_rate_inputs() }}
 
     from components
 
