@@ -555,7 +555,8 @@ def test_demo_export_passes_screening(demo_serving: Path, tmp_path: Path) -> Non
     data_path, meta_path = export_ees(demo_serving, tmp_path / "exports")
     assert screen_files(data_path, meta_path) == []
     data = pd.read_csv(data_path, dtype=str, keep_default_na=False)
-    assert len(data) == 26 and set(data["geographic_level"]) == {"Regional", "Local authority"}
+    # 12 LAs, the North East and England (from the returns), for 2024 and 2025
+    assert len(data) == 28 and set(data["geographic_level"]) == {"National", "Regional", "Local authority"}
     assert (data["agency_headcount"] == "c").any()  # the demo has LAs with 1 to 4 agency workers
     headcounts = [c for c in data.columns if c in MEASURES_BY_COLUMN and MEASURES_BY_COLUMN[c].is_headcount]
     assert "inpost_headcount" in headcounts and "agency_rate_headcount" not in headcounts
