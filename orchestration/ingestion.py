@@ -17,14 +17,13 @@ from pathlib import Path
 import pandas as pd
 
 from orchestration import warehouse
-from orchestration.partitions import la_units
+from orchestration.partitions import HEAD_BYTES, la_units, recognise
 from orchestration.settings import Settings
 from validation import privacy
 from validation.csww import validate_csww
 from validation.ees import validate_ees
 from validation.issues import Issue
-from validation.readers.csww_xml import MAX_BYTES, looks_like_csww
-from validation.readers.ees_csv import looks_like_ees
+from validation.readers.csww_xml import MAX_BYTES
 from validation.report import summary_rows, write_reports
 from validation.result import ValidationResult
 
@@ -134,14 +133,14 @@ def validate_file(data: bytes, size: int, name: str, secret: bytes, expected_la:
                                    f"the file is {size:,} bytes, far larger than any real return "
                                    f"(limit {MAX_BYTES:,}): not read"))
         return result
-    head = data[:8192]
-    if looks_like_csww(head):
+    kind = recognise(data[:HEAD_BYTES], name)
+    if kind == "csww_xml":
         return validate_csww(data, file_name=name, known_la_codes=units, secret=secret, expected_la=expected_la)
-    if head.startswith(b"PK\x03\x04") or name.lower().endswith(".xlsx"):
+    if kind == "workbook":
         from validation.workbook import validate_workbook
 
         return validate_workbook(data, file_name=name, known_la_codes=set(units), expected_la=expected_la)
-    if looks_like_ees(head):
+    if kind == "ees_csv":
         return validate_ees(data, file_name=name, known_la_codes=set(units.values()))
     result = ValidationResult(file_name=name)
     result.issues.append(Issue("FILE001", None, None, None,

@@ -61,24 +61,38 @@ _LEA = re.compile(rb"<(?:\w+:)?LEA>\s*([^<\s]+)\s*</")
 _YEAR = re.compile(rb"<(?:\w+:)?Year>\s*(\d{4})\s*</")
 
 
+HEAD_BYTES = 8192
+
+
+def recognise(head: bytes, name: str) -> str:
+    """The kind of a file, from its first bytes (and, for a workbook that is not even a zip, its name):
+    csww_xml | workbook | ees_csv | unrecognised. Routing and validation both ask this one function."""
+    if looks_like_csww(head):
+        return "csww_xml"
+    if head.startswith(b"PK\x03\x04") or name.lower().endswith(".xlsx"):
+        return "workbook"
+    if looks_like_ees(head):
+        return "ees_csv"
+    return "unrecognised"
+
+
 def route(path: Path) -> Routing:
     """Recognise a file by its content and read just enough to route it (the validators read it all)."""
     if path.stat().st_size > MAX_BYTES:
         return Routing("unrecognised")
     with path.open("rb") as handle:
-        head = handle.read(8192)
-    if looks_like_csww(head):
+        head = handle.read(HEAD_BYTES)
+    kind = recognise(head, path.name)
+    if kind == "csww_xml":
         lea, year = _LEA.search(head), _YEAR.search(head)
-        return Routing("csww_xml", _la(lea.group(1).decode("ascii", "replace") if lea else None),
+        return Routing(kind, _la(lea.group(1).decode("ascii", "replace") if lea else None),
                        _year(year.group(1).decode() if year else None))
-    if head.startswith(b"PK\x03\x04"):
+    if kind == "workbook":
         from validation.readers.workbook import peek_about  # the R2 reader knows the About sheet
 
         la, year = peek_about(path)
-        return Routing("workbook", _la(la), _year(str(year) if year else None))
-    if looks_like_ees(head):
-        return Routing("ees_csv")
-    return Routing("unrecognised")
+        return Routing(kind, _la(la), _year(str(year) if year else None))
+    return Routing(kind)
 
 
 def _la(code: str | None) -> str:

@@ -1,7 +1,7 @@
 """A sensor on the inbox: each new file (by content) starts a run for its return's partition, which loads it,
 rebuilds the warehouse and publishes the serving copy. Runs are queued one at a time (dagster.yaml)."""
 
-import hashlib
+from datetime import UTC, datetime
 from pathlib import Path
 
 from dagster import (
@@ -12,7 +12,7 @@ from dagster import (
     sensor,
 )
 
-from orchestration.ingestion import iter_files
+from orchestration.ingestion import archive_file, iter_files
 from orchestration.jobs import published_and_build_job, return_and_build_job
 from orchestration.partitions import route
 from orchestration.settings import Settings
@@ -22,7 +22,7 @@ def new_inbox_files(settings: Settings) -> list[tuple[Path, str]]:
     """Files in the inbox whose content is not yet in the archive (so not yet ingested)."""
     found = []
     for path in iter_files([settings.inbox]):
-        checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+        checksum, _, _ = archive_file(path, None, datetime.now(UTC))  # hashed as the archive would, streamed
         if not any((settings.archive / checksum[:2]).glob(f"{checksum}*")):
             found.append((path, checksum))
     return found

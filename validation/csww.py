@@ -90,7 +90,7 @@ def validate_csww(
     workers, rejected = _validate_workers(message, result, secret, start, reference)
     result.frames["csww_workers"] = workers
     result.quarantined.extend(rejected)
-    _check_agency_cover(result)
+    _check_agency_cover(result, reference)
     return result
 
 
@@ -243,12 +243,11 @@ def _cross_field_issues(
     return found
 
 
-def _check_agency_cover(result: CswwValidation) -> None:
+def _check_agency_cover(result: CswwValidation, reference: pd.Timestamp) -> None:
     if result.la_level.empty or result.workers.empty:
         return
     cover = result.la_level["no_agency_fte"].iloc[0]
     workers = result.workers
-    reference = pd.Timestamp(result.census_year, 9, 30)
     at_reference = (workers["agency_worker"] == 1) & ~(workers["role_end_date"].notna()
                                                        & (workers["role_end_date"] <= reference))
     agency_fte = workers.loc[at_reference.fillna(False), "fte30"].fillna(
