@@ -1,8 +1,12 @@
 """Streamlit entry point of the workforce dashboard: ``streamlit run dashboards/app.py``.
 
-Holds the page registry (``build_pages``) and the one place where data-access errors become friendly
-messages (``run_page``). Pages live in ``dashboards/views/``; to add one, write a module with a
-``render()`` and list it in ``build_pages``. Roles and login will filter that list here.
+Holds the page registry (``PAGE_MODULES``; ``build_pages`` keeps those the viewer's role may open), the
+login gate (``dashboards.login``) and the one place where data-access errors become friendly messages
+(``run_page``). Pages live in ``dashboards/views/``; to add one, write a module with ``TITLE``, ``URL_PATH``,
+``ICON``, ``ROLES``, a ``render()`` that reads data only through the scoped readers of
+``dashboards.data_access`` for ``auth.current_viewer()``, and ``if __name__ == "__main__": render()`` at the
+end (Streamlit runs each page's file as a script, so tests can open it with ``AppTest.switch_page``), and
+list it in ``PAGE_MODULES``.
 """
 
 from __future__ import annotations
@@ -16,20 +20,41 @@ _ROOT = Path(__file__).resolve().parent.parent
 if str(_ROOT) not in sys.path:  # pragma: no cover
     sys.path.insert(0, str(_ROOT))
 
+from types import ModuleType  # noqa: E402
+
 import streamlit as st  # noqa: E402
 
+from dashboards import login  # noqa: E402
 from dashboards.data_access import DataAccessError, ServingCopyMissing  # noqa: E402
-from dashboards.views import la_vs_region  # noqa: E402
+from dashboards.roles import Viewer  # noqa: E402
+from dashboards.views import (  # noqa: E402
+    caseloads,
+    downloads,
+    la_profile,
+    la_vs_region,
+    region_overview,
+    submissions,
+    workforce,
+)
 
 APP_TITLE = "Children's social work workforce"
 
+#: Every page, in navigation order; the first a viewer may open is their start page.
+PAGE_MODULES: tuple[ModuleType, ...] = (
+    region_overview, la_profile, la_vs_region, caseloads, workforce, submissions, downloads,
+)
 
-def build_pages() -> list[st.Page]:
-    """The pages this user may see (one for now; roles will choose among more)."""
-    return [
-        st.Page(la_vs_region.render, title=la_vs_region.TITLE, url_path=la_vs_region.URL_PATH,
-                icon=":material/compare_arrows:", default=True),
-    ]
+
+def pages_for(viewer: Viewer) -> list[ModuleType]:
+    """The page modules the viewer's role may open."""
+    return [module for module in PAGE_MODULES if viewer.role in module.ROLES]
+
+
+def build_pages(viewer: Viewer) -> list[st.Page]:
+    """The navigation entries of the pages this viewer may open (a page not listed cannot be reached)."""
+    modules = pages_for(viewer)
+    return [st.Page(Path(str(m.__file__)), title=m.TITLE, url_path=m.URL_PATH, icon=m.ICON, default=(i == 0))
+            for i, m in enumerate(modules)]
 
 
 def run_page(page: st.Page) -> None:
@@ -43,9 +68,15 @@ def run_page(page: st.Page) -> None:
 
 
 def main() -> None:
-    """Configure the app, pick the page from the navigation, run it."""
+    """Configure the app; without a signed-in viewer show the login; else pick the page and run it."""
     st.set_page_config(page_title=APP_TITLE, page_icon=":material/groups:", layout="wide")
-    page = st.navigation(build_pages())
+    viewer = login.ensure_signed_in()
+    if viewer is None:
+        st.navigation([st.Page(login.render_login_page, title="Sign in", url_path="sign-in",
+                               icon=":material/login:")], position="hidden").run()
+        return
+    login.sidebar_account(viewer)
+    page = st.navigation(build_pages(viewer))
     run_page(page)
 
 

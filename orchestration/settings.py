@@ -72,6 +72,13 @@ class Settings:
         return self.home / "exports"
 
     @property
+    def users_file(self) -> Path:
+        """The dashboard's local users file (hashed passwords, roles): ``WORKFORCE_USERS_FILE`` if set, else
+        ``users.toml`` in the home."""
+        override = os.environ.get("WORKFORCE_USERS_FILE")
+        return Path(override).resolve() if override else self.home / "users.toml"
+
+    @property
     def dagster_home(self) -> Path:
         return self.home / "dagster"
 

@@ -15,6 +15,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from dashboards.roles import Role, Viewer
+
 NATIONAL_MEASURES = [
     "inpost_fte", "inpost_headcount", "starters_fte", "starters_headcount", "leavers_fte",
     "leavers_headcount", "turnover_rate_fte", "turnover_rate_headcount", "agency_fte", "agency_headcount",
@@ -100,6 +102,11 @@ def indicator_rows() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(table_columns()))
 
 
+#: A regional analyst of the fixture's alliance (Yorkshire and The Humber): sees every row of the fixture.
+ANALYST = Viewer(username="analyst", display_name="Test analyst", role=Role.ANALYST,
+                 alliance_code=REGION["region_code"])
+
+
 def write_serving_copy(path: Path, rows: pd.DataFrame | None = None) -> Path:
     """Write ``marts.workforce_indicators`` into a new DuckDB file at ``path`` and close it."""
     rows = indicator_rows() if rows is None else rows
@@ -111,6 +118,17 @@ def write_serving_copy(path: Path, rows: pd.DataFrame | None = None) -> Path:
         con.execute(f"create table marts.workforce_indicators ({ddl})")
         con.register("rows_df", rows)
         con.execute("insert into marts.workforce_indicators by name select * from rows_df")
+        # The alliance membership the dashboard's roles read (marts.benchmarks.alliance_code): each LA with
+        # returns belongs to the alliance of its region (Inner and Outer London: London as one).
+        con.execute("""
+            create table marts.benchmarks as
+            select distinct cast(old_la_code as varchar) as old_la_code, la_name, time_period, source,
+                   region_code,
+                   case when region_code in ('E13000001', 'E13000002') then 'E12000007' else region_code end
+                       as alliance_code,
+                   'caseload_fte' as measure, caseload_fte as value
+            from rows_df where geographic_level = 'Local authority' and source = 'returns'
+        """)
     finally:
         con.close()
     return path

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +43,10 @@ from dashboards.measures import (
     present,
     round_half_up,
 )
-from dashboards.views.la_vs_region import KEY_LA, KEY_YEAR
+from dashboards.views.la_vs_region import URL_PATH
 from orchestration.settings import Settings
-from tests.serving_fixture import DONCASTER, indicator_rows, write_serving_copy
+from tests.dashboard_apptest import open_page
+from tests.serving_fixture import ANALYST, DONCASTER, indicator_rows, write_serving_copy
 from tests.serving_fixture import NATIONAL_MEASURES as FIXTURE_MEASURES
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboards" / "app.py")
@@ -67,8 +69,13 @@ def serving(home: Path) -> Path:
     return write_serving_copy(Settings.from_env().serving)
 
 
+KEY_LA = f"{URL_PATH}.la"
+KEY_YEAR = f"{URL_PATH}.year"
+
+
 def run_app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    """The "LA compared with region" page, as the fixture's regional analyst (who may see every row)."""
+    at = open_page(ANALYST, "la_vs_region")
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -167,7 +174,7 @@ def test_changing_the_year_changes_the_values(serving: Path) -> None:
 
 
 def test_missing_serving_copy_shows_a_friendly_error(home: Path) -> None:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = open_page(ANALYST, "la_vs_region")
     assert not at.exception
     assert len(at.error) == 1
     message = at.error[0].value
@@ -180,7 +187,7 @@ def test_serving_copy_without_the_table_shows_a_friendly_error(home: Path) -> No
     path = Settings.from_env().serving
     path.parent.mkdir(parents=True)
     duckdb.connect(str(path)).close()  # a valid DuckDB file with nothing in it
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = open_page(ANALYST, "la_vs_region")
     assert not at.exception
     assert len(at.error) == 1 and "cannot be read" in at.error[0].value
     assert "workforce run" in at.error[0].value
@@ -226,16 +233,16 @@ def test_a_new_publish_is_picked_up(serving: Path) -> None:
 # ----------------------------------------------------------------------------------------- data access
 
 def test_data_access_readers(serving: Path) -> None:
-    assert data_access.available_years() == [2024, 2023]
-    assert data_access.available_years("371") == [2024, 2023]
-    assert data_access.available_years("999") == []
-    las = data_access.local_authorities(2024)
+    assert data_access.available_years(data_access.resolve_viewer(ANALYST)) == [2024, 2023]
+    assert data_access.available_years(data_access.resolve_viewer(ANALYST), "371") == [2024, 2023]
+    assert data_access.available_years(data_access.resolve_viewer(ANALYST), "999") == []
+    las = data_access.local_authorities(data_access.resolve_viewer(ANALYST), 2024)
     assert list(las["la_name"]) == ["Barnsley", "Doncaster"]
     assert list(las["old_la_code"]) == ["370", "371"]
-    rows = data_access.la_and_region("371", 2023)
+    rows = data_access.la_and_region(data_access.resolve_viewer(ANALYST), "371", 2023)
     assert list(rows["geographic_level"]) == ["Local authority", "Regional"]
     assert rows.iloc[1]["region_code"] == "E12000003"
-    assert data_access.la_and_region("371", 2019).empty
+    assert data_access.la_and_region(data_access.resolve_viewer(ANALYST), "371", 2019).empty
     assert "caseload_fte_status" in data_access.indicator_columns()
     info = data_access.serving_copy_info()
     assert info.path == serving and info.published_text
@@ -243,7 +250,7 @@ def test_data_access_readers(serving: Path) -> None:
 
 def test_data_access_missing_file(tmp_path: Path) -> None:
     with pytest.raises(data_access.ServingCopyMissing, match="workforce run"):
-        data_access.available_years(path=tmp_path / "nowhere.duckdb")
+        data_access.available_years(data_access.resolve_viewer(ANALYST), path=tmp_path / "nowhere.duckdb")
 
 
 def test_london_la_coded_inner_or_outer_london_gets_the_london_row(home: Path) -> None:
@@ -252,13 +259,14 @@ def test_london_la_coded_inner_or_outer_london_gets_the_london_row(home: Path) -
         "E13000002", "Outer London"]
     rows.loc[rows["geographic_level"] == "Regional", ["region_code", "region_name"]] = ["E12000007", "London"]
     write_serving_copy(Settings.from_env().serving, rows)
-    la, region = split_rows(data_access.la_and_region("370", 2024))
+    london_analyst = data_access.resolve_viewer(replace(ANALYST, alliance_code="E12000007"))
+    la, region = split_rows(data_access.la_and_region(london_analyst, "370", 2024))
     assert la is not None and region is not None
     assert (region["region_code"], region["caseload_fte"]) == ("E12000007", 15.84)
 
 
 def test_split_rows_without_region(serving: Path) -> None:
-    rows = data_access.la_and_region("370", 2024)
+    rows = data_access.la_and_region(data_access.resolve_viewer(ANALYST), "370", 2024)
     la, region = split_rows(rows[rows["geographic_level"] == "Local authority"])
     assert la is not None and la["la_name"] == "Barnsley" and region is None
     t = comparison_table(la, region, NATIONAL_MEASURES)

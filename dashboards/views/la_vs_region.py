@@ -10,76 +10,44 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data_access
+from dashboards.auth import current_viewer
 from dashboards.charts import comparison_bar_chart
 from dashboards.comparison import COL_DEFINITION, comparison_table, headline, rate_chart_data, split_rows
 from dashboards.measures import HEADLINE_COLUMNS, MEASURES, present
-from dashboards.views.common import SOURCE_WORDS, data_source_caption, symbols_legend
+from dashboards.roles import ALL_ROLES
+from dashboards.views.common import (
+    SOURCE_WORDS,
+    data_source_caption,
+    download_buttons,
+    file_stem,
+    select_la_and_year,
+    symbols_legend,
+    text_cell,
+)
 
 TITLE = "LA compared with region"
+ICON = ":material/compare_arrows:"
+ROLES = ALL_ROLES
 URL_PATH = "la-vs-region"
-
-# Widget keys, namespaced by page so later pages cannot collide with them.
-KEY_LA = "la_vs_region.la"
-KEY_YEAR = "la_vs_region.year"
-
-
-def _keep_if_valid(key: str, options: list) -> None:
-    """Forget a remembered choice that is no longer offered (so the widget falls back to its default)."""
-    if key in st.session_state and st.session_state[key] not in options:
-        del st.session_state[key]
-
-
-def _text(row: pd.Series, column: str, default: str) -> str:
-    """A text cell of a row, or ``default`` where the column is absent or null."""
-    value = row.get(column)
-    return str(value) if isinstance(value, str) and value.strip() else default
-
-
-def la_labels(las: pd.DataFrame) -> dict[str, str]:
-    """old_la_code -> the name shown; the code is added only where two LAs share a name."""
-    names = {str(code): (str(name) if pd.notna(name) else str(code))
-             for code, name in zip(las["old_la_code"], las["la_name"], strict=True)}
-    counts = pd.Series(list(names.values())).value_counts()
-    return {code: (f"{name} ({code})" if counts[name] > 1 else name) for code, name in names.items()}
-
-
-def select_la_and_year() -> tuple[str, int, str] | None:
-    """Sidebar choices: (old_la_code, year, LA name shown), or None when there is nothing to choose."""
-    las = data_access.local_authorities()
-    if las.empty:
-        st.info("The serving copy holds no local authority figures yet.")
-        return None
-    labels = la_labels(las)
-    codes = list(labels)
-    _keep_if_valid(KEY_LA, codes)
-    if KEY_LA not in st.session_state:  # start on an LA of the alliance (one with returns), if there is one
-        with_returns = [str(c) for c, flag in zip(las["old_la_code"], las["has_returns"], strict=True) if flag]
-        if with_returns:
-            st.session_state[KEY_LA] = with_returns[0]
-    code = st.sidebar.selectbox("Local authority", codes, format_func=labels.__getitem__, key=KEY_LA)
-
-    years = data_access.available_years(code)
-    _keep_if_valid(KEY_YEAR, years)
-    year = st.sidebar.selectbox("Census year (at 30 September)", years, key=KEY_YEAR)
-    return code, int(year), labels[code]
-
 
 def render() -> None:
     """Draw the page."""
     st.title(TITLE)
     data_source_caption(data_access.serving_copy_info())
 
-    choice = select_la_and_year()
+    viewer = current_viewer()
+    choice = select_la_and_year(viewer, URL_PATH)
     if choice is None:
         return
     code, year, la_label = choice
+    assert year is not None
 
-    la, region = split_rows(data_access.la_and_region(code, year))
+    la, region = split_rows(data_access.la_and_region(viewer, code, year))
     if la is None:  # the file was replaced between two queries and the LA went; the next run fixes it
         st.warning(f"{la_label} has no figures for {year}.")
         return
-    la_name = _text(la, "la_name", la_label)
-    region_name = _text(region if region is not None else la, "region_name", "its region")
+    la_name = text_cell(la, "la_name", la_label)
+    region_name = text_cell(region if region is not None else la, "region_name", "its region")
 
     st.header(f"{la_name} compared with {region_name}, {year}")
     sources = [f"{la_name}: {SOURCE_WORDS.get(str(la.get('source')), 'source not recorded')}"]
@@ -111,12 +79,7 @@ def render() -> None:
         width="stretch",
         column_config={COL_DEFINITION: st.column_config.TextColumn(width="large")},
     )
-    st.download_button(
-        "Download this table (CSV)",
-        table.to_csv(index=False).encode("utf-8"),
-        file_name=f"{code}_{year}_la_compared_with_region.csv".replace(" ", "").replace("/", "-"),
-        mime="text/csv",
-    )
+    download_buttons(table, file_stem(code, year, "la_compared_with_region"), key=f"{URL_PATH}.table")
 
     st.subheader("Rates")
     data, notes = rate_chart_data(la, region, measures, la_name, region_name)
@@ -128,3 +91,7 @@ def render() -> None:
     if notes:
         st.caption("Not charted: " + "; ".join(notes) + ".")
     symbols_legend()
+
+
+if __name__ == "__main__":
+    render()
