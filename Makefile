@@ -6,14 +6,16 @@ VENV := .venv
 WORKFORCE := $(VENV)/bin/workforce
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: demo test install prepare dagster dashboard docs lint clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test install prepare browser dagster dashboard screenshot docs lint clean
 
 ## demo: create the environment, generate the demonstration region, run the pipeline, say how to look at it
 demo: install
 	$(WORKFORCE) demo
 
-## test: create the environment and run every test (real dbt, Dagster, Streamlit)
-test: install
+## test: create the environment and run every test (real dbt, Dagster, Streamlit, a headless Chromium)
+test: install browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 
@@ -30,6 +32,11 @@ $(VENV)/.installed: pyproject.toml uv.lock
 prepare: $(VENV)/.installed
 	$(VENV)/bin/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
 
+## browser: Debian's Chromium for the browser test (Playwright's own browser download does not work here)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 ## dagster: the Dagster UI on http://localhost:3000 for the same WORKFORCE_HOME
 dagster: install
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH DAGSTER_HOME=$${DAGSTER_HOME:-$$(pwd)/$${WORKFORCE_HOME:-data}/dagster} \
@@ -39,12 +46,20 @@ dagster: install
 dashboard: install
 	$(WORKFORCE) dashboard
 
+## screenshot: sign in to the demo dashboard in headless Chromium and save the README's picture
+screenshot: install browser
+	$(VENV)/bin/python -m tests.browser_driver docs/images/dashboard.png
+
 ## docs: regenerate docs/data_dictionary.md from the dbt documentation
 docs: install
 	$(VENV)/bin/python -m orchestration.data_dictionary
+
+## bench: the national benchmark (every LA, 2017-2025) through the real CLI: writes docs/benchmarks.md (not in `make test`)
+bench: install
+	$(VENV)/bin/python -m bench.run_bench
 
 lint: install
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf data dbt_project/target dbt_project/logs .pytest_cache
+	rm -rf data data-bench dbt_project/target dbt_project/logs .pytest_cache

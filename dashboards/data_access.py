@@ -121,7 +121,7 @@ def _run(path: Path, sql: str, params: Mapping[str, Any]) -> pd.DataFrame:
         ) from exc
     try:
         return con.execute(sql, dict(params)).df()
-    except duckdb.CatalogException as exc:
+    except (duckdb.CatalogException, duckdb.BinderException) as exc:
         raise ServingCopyUnreadable(
             f"The serving copy {path} does not hold what this page needs ({exc}). "
             f"It may come from an older version of the pipeline: {WHAT_TO_RUN}."
@@ -563,7 +563,7 @@ def submission_status(viewer: Viewer, year: int, path: Path | None = None) -> pd
     columns = ["old_la_code", "la_name", "status", "returns", "received", "errors", "warnings"]
     las = sorted(viewer.la_level_las())
     if viewer.is_public or not las or not table_exists("marts.submissions", path):
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=columns).astype({"errors": "Int64", "warnings": "Int64"})
     sql = f"""
         with members as (select unnest($las) as old_la_code),
         names as (
@@ -613,7 +613,7 @@ def _summarise_submissions(viewer: Viewer, rows: pd.DataFrame, columns: list[str
                 record["errors"] = int(used["error_count"].fillna(0).sum())
                 record["warnings"] = int(used["warning_count"].fillna(0).sum())
         out.append(record)
-    return pd.DataFrame(out, columns=columns)
+    return pd.DataFrame(out, columns=columns).astype({"errors": "Int64", "warnings": "Int64"})
 
 
 # --- Caseloads page (helper "caseloads"): scoped through detail(); caseload_limits holds no LA rows ----------

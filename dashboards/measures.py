@@ -33,6 +33,9 @@ class Unit(StrEnum):
     CASES_PER_FTE = "cases per FTE"
     DAYS = "days"
     RECORDS = "records"
+    CASES_PER_CASE_HOLDER = "cases per case holder"
+    FTE_PER_CASE_HOLDER_FTE = "FTE per case holder FTE"
+    FTE_PER_10K_CHILDREN = "FTE per 10,000 children"
 
 
 #: Decimal places per unit (definitions.md, "Disclosure control": FTEs, rates, caseloads and days to
@@ -45,7 +48,16 @@ UNIT_DECIMALS: dict[Unit, int] = {
     Unit.CASES_PER_FTE: 1,
     Unit.DAYS: 1,
     Unit.RECORDS: 0,
+    Unit.CASES_PER_CASE_HOLDER: 1,
+    Unit.FTE_PER_CASE_HOLDER_FTE: 1,
+    Unit.FTE_PER_10K_CHILDREN: 1,
 }
+
+#: Units of measures that are ratios, not totals (an LA is compared with its region by difference).
+RATIO_UNITS: frozenset[Unit] = frozenset({
+    Unit.PERCENT, Unit.CASES_PER_FTE, Unit.CASES_PER_CASE_HOLDER, Unit.FTE_PER_CASE_HOLDER_FTE,
+    Unit.FTE_PER_10K_CHILDREN,
+})
 
 
 class Polarity(StrEnum):
@@ -86,7 +98,7 @@ class Measure:
     def is_count(self) -> bool:
         """Whether the measure is a total (FTE, people, cases, days, records) that grows with the area's
         size, so an LA is compared with its region by its share, not by a difference."""
-        return self.unit not in (Unit.PERCENT, Unit.CASES_PER_FTE)
+        return self.unit not in RATIO_UNITS
 
 
 _LOW = Polarity.LOW_IS_GOOD
@@ -293,3 +305,114 @@ def compare_words(diff: float | None, m: Measure) -> str:
         return word
     better = (diff < 0) == (m.polarity is Polarity.LOW_IS_GOOD)
     return f"{word} ({'better' if better else 'worse'})"
+
+
+# --- strengthened measures (this product's, definitions.md "Strengthened definitions") ----------------------
+
+@dataclass(frozen=True)
+class StrengthenedMeasure(Measure):
+    """A strengthened measure: not published by DfE, computed by this product from the returns.
+
+    ``adds`` says in plain English what it shows that the national figures hide (definitions.md, "gap it
+    closes"); ``national`` is the national measure it is best read beside (or None).
+    """
+
+    adds: str = ""
+    national: str | None = None
+
+
+_HIGH = Polarity.HIGH_IS_GOOD
+
+#: Every strengthened column of ``marts.workforce_indicators``, in the mart's column order. Polarity as
+#: dbt's ``benchmark_measures()`` (caseloads and over-limit: low is good; case-holding share: high is good).
+STRENGTHENED_MEASURES: tuple[StrengthenedMeasure, ...] = (
+    StrengthenedMeasure(
+        "case_holding_share_fte", "Share of social worker FTE holding cases", Unit.PERCENT,
+        "Case holders FTE as a percentage of in-post plus agency social worker FTE.", _HIGH, "Caseloads",
+        adds="The average caseload is held down by social workers who hold no cases (managers, staff in "
+             "training or on leave); this shows how much of the workforce actually carries the cases.",
+        national="caseload_fte"),
+    StrengthenedMeasure(
+        "non_case_holding_fte", "Social workers not holding cases (FTE)", Unit.FTE,
+        "In-post plus agency social worker FTE at 30 September holding no cases.", group="Caseloads",
+        adds="The same gap in FTE: how many social workers are counted in the workforce but hold no cases.",
+        national="case_holders_fte"),
+    StrengthenedMeasure(
+        "caseload_median", "Median caseload (cases per case holder)", Unit.CASES_PER_CASE_HOLDER,
+        "The middle caseload: half of case holders hold this many cases or fewer at 30 September.", _LOW,
+        "Caseloads",
+        adds="The national figure is an average only; the median is the caseload of a typical social "
+             "worker and is not pulled up or down by a few very high or very low caseloads.",
+        national="caseload_fte"),
+    StrengthenedMeasure(
+        "caseload_p90", "Caseload of the most loaded tenth (90th percentile)", Unit.CASES_PER_CASE_HOLDER,
+        "The caseload that one case holder in ten holds or exceeds (the 90th percentile of cases held).", _LOW,
+        "Caseloads",
+        adds="An average hides the spread: this shows how heavy the caseloads of the busiest social workers "
+             "are.",
+        national="caseload_fte"),
+    StrengthenedMeasure(
+        "caseload_per_fte_median", "Median caseload per FTE", Unit.CASES_PER_FTE,
+        "The median, over case holders with a known FTE, of each worker's cases divided by their FTE.", _LOW,
+        "Caseloads",
+        adds="Part-time social workers look lightly loaded when cases are counted per person; per FTE they "
+             "are compared on the same footing as full-time colleagues.",
+        national="caseload_fte"),
+    StrengthenedMeasure(
+        "case_holders_over_limit_pct", "Case holders above their safe caseload limit", Unit.PERCENT,
+        "Case holders whose cases exceed their limit (18 in their first year after qualifying, otherwise "
+        "20), as a percentage of all case holders.", _LOW, "Caseloads",
+        adds="How many social workers hold more cases than the safe range, which no average can show.",
+        national="caseload_fte"),
+    StrengthenedMeasure(
+        "nqsw_caseload_mean", "Average caseload of first-year social workers", Unit.CASES_PER_CASE_HOLDER,
+        "Mean cases held by case holders in their first year after qualifying (newly qualified, started in "
+        "the 12 months to 30 September).", _LOW, "Caseloads",
+        adds="Whether newly qualified social workers get the protected, lower caseload they should (limit 18).",
+        national="caseload_fte"),
+    StrengthenedMeasure(
+        "absent_at_ref_fte", "Social workers absent at 30 September (FTE)", Unit.FTE,
+        "FTE of in-post social workers recorded as absent on 30 September.", group="Absence",
+        adds="Absent staff are still counted as in post; this shows how much of the in-post FTE was not "
+             "at work on the census date.",
+        national="inpost_fte"),
+    StrengthenedMeasure(
+        "effective_capacity_fte", "Effective social worker capacity (FTE)", Unit.FTE,
+        "In-post plus agency social worker FTE minus the FTE absent on 30 September.", group="Capacity",
+        adds="The capacity that is really there to hold cases, once absence on the census date is taken out.",
+        national="inpost_fte"),
+    StrengthenedMeasure(
+        "non_sw_fte", "Non-social-worker staff (FTE)", Unit.FTE,
+        "FTE of the staff who are not social workers (family support workers, social work assistants, "
+        "personal advisers, early help practitioners, business support and others), from the regional "
+        "workbook.", group="Capacity",
+        adds="The national figures count social workers only; the rest of the children's social care "
+             "workforce is invisible in them.",
+        national=None),
+    StrengthenedMeasure(
+        "non_sw_per_case_holder_fte", "Non-social-worker FTE per case holder FTE", Unit.FTE_PER_CASE_HOLDER_FTE,
+        "Non-social-worker FTE divided by case holders FTE.", group="Capacity",
+        adds="How much support staff each case-holding social worker has behind them.",
+        national="case_holders_fte"),
+    StrengthenedMeasure(
+        "total_workforce_fte", "Children's social care workforce (FTE)", Unit.FTE,
+        "In-post plus agency social worker FTE plus non-social-worker FTE.", group="Capacity",
+        adds="The whole children's social care workforce, not only its social workers.",
+        national="inpost_fte"),
+    StrengthenedMeasure(
+        "weighted_caseload", "Complexity-weighted caseload (per case holder FTE)", Unit.CASES_PER_FTE,
+        "Children allocated to the teams, each weighted by how complex their case is (child in need 1, "
+        "child protection 1.5, looked after 1.25, care leaver 0.75, in care proceedings 2: a regional "
+        "setting), divided by the teams' case holders FTE.", _LOW, "Caseloads",
+        adds="A case count treats every child alike; weighting by the kind of case shows where caseloads are "
+             "heavier than their number suggests.",
+        national="caseload_fte"),
+    StrengthenedMeasure(
+        "sw_fte_per_10k_children", "Social worker FTE per 10,000 children", Unit.FTE_PER_10K_CHILDREN,
+        "In-post plus agency social worker FTE per 10,000 children aged 0 to 17 (ONS mid-year estimate).",
+        group="Capacity",
+        adds="LAs differ in size and demand; per 10,000 children they can be compared fairly.",
+        national="inpost_fte"),
+)
+
+MEASURES.update({m.column: m for m in STRENGTHENED_MEASURES})

@@ -14,6 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from orchestration import cli_users
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, PUBLISHED_INDICATORS, Settings
 
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -79,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     dashboard = commands.add_parser("dashboard", help="serve the Streamlit dashboard on the serving copy")
     dashboard.add_argument("--port", type=int, default=8501)
     dashboard.set_defaults(handler=_dashboard)
+
+    cli_users.register(commands)
     return parser
 
 
@@ -104,7 +107,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    code = _ingest_paths([Settings.from_env().ensure().inbox], None)
+    code = _ingest_paths([Settings.from_env().ensure().inbox], None, skip_loaded=True)
     return max(code, _exit_code([_execute("build")]))
 
 
@@ -116,26 +119,29 @@ def _existing(paths: list[Path], command: str) -> list[Path] | None:
     return [p.resolve() for p in paths]
 
 
-def _ingest_paths(paths: list[Path], expected_la: str | None) -> int:
-    """One run per return partition (LA x census year), one for published files; then nothing else."""
+def _ingest_paths(paths: list[Path], expected_la: str | None, skip_loaded: bool = False) -> int:
+    """Published files in one run; the returns in one run too: for a single file, its partition (LA x census
+    year); for more, one batch run that records a materialization for each partition it loads."""
     from orchestration.ingestion import iter_files
-    from orchestration.partitions import route
+    from orchestration.partitions import HEAD_BYTES, recognise, route
 
-    groups: dict[object, list[str]] = {}
+    published, returns = [], []
     for path in iter_files(paths):
-        routing = route(path)
-        key = "published" if routing.kind == "ees_csv" else routing.partition_key
-        groups.setdefault(key, []).append(str(path))
-    total = sum(len(files) for files in groups.values())
-    print(f"ingesting {total} file(s) as {len(groups)} return(s)", flush=True)
+        with path.open("rb") as handle:
+            kind = recognise(handle.read(HEAD_BYTES), path.name)
+        (published if kind == "ees_csv" else returns).append(str(path))
+    print(f"ingesting {len(published) + len(returns)} file(s)", flush=True)
     results = []
-    for number, (key, files) in enumerate(groups.items(), start=1):
-        print(f"[{number}/{len(groups)}]", end=" " if len(files) == 1 else "\n", flush=True)
-        config = {"paths": files, "expected_la": expected_la}
-        if key == "published":
-            results.append(_execute("ingest_published", {"raw__published_indicators": config}))
-        else:
+    if published:
+        config = {"paths": published, "expected_la": expected_la, "skip_loaded": skip_loaded}
+        results.append(_execute("ingest_published", {"raw__published_indicators": config}))
+    if returns:
+        config = {"paths": returns, "expected_la": expected_la, "skip_loaded": skip_loaded}
+        if len(returns) == 1:
+            key = route(Path(returns[0])).partition_key
             results.append(_execute("ingest_return", {"returns": config}, partition_key=key))
+        else:
+            results.append(_execute("ingest_return", {"returns": config}))  # a batch: no single partition
     return _exit_code(results)
 
 
@@ -172,10 +178,13 @@ def _template(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from demodata.region import generate_region
+    from demodata.workbook import generate_region_workbooks
 
     settings = Settings.from_env().ensure()
     files = generate_region(args.region, years=DEMO_YEARS, out_dir=settings.inbox, seed=args.seed)
     print(f"generated {len(files)} demonstration returns into {settings.inbox}")
+    books = generate_region_workbooks(args.region, years=DEMO_YEARS, out_dir=settings.inbox, seed=args.seed)
+    print(f"generated {len(books)} regional workbooks (R2: teams, non-social-worker staff) into {settings.inbox}")
     shutil.copy(PUBLISHED_INDICATORS, settings.inbox / PUBLISHED_INDICATORS.name)
     print(f"added the published national statistics ({PUBLISHED_INDICATORS.name}) as the England comparator")
     code = _run(args)
@@ -186,6 +195,14 @@ def _demo(args: argparse.Namespace) -> int:
         "\n  Dagster UI:    make dagster                       then open http://localhost:3000"
         f"\n  reports:       {settings.reports}"
     )
+    created = cli_users.ensure_demo_users(settings.users_file)
+    if created:
+        print(f"\nDemonstration users (passwords shown once; stored hashed in {settings.users_file}):")
+        for username, password in created.items():
+            print(f"  {username:<9} {password}   ({cli_users.DEMO_USERS[username][0]})")
+    else:
+        print(f"\nSign in with the users of {settings.users_file} (`workforce users list`; add one with "
+              "`workforce users add`).")
     return code
 
 

@@ -95,6 +95,16 @@ def route(path: Path) -> Routing:
     return Routing(kind)
 
 
+def partition_la(code: str | None) -> str:
+    """The ``la`` partition key of an LA code (its unit), or ``unknown``."""
+    return _la(code)
+
+
+def partition_year(year: int | str | None) -> str:
+    """The ``year`` partition key of a census year, or ``unknown``."""
+    return _year(str(year) if year is not None else None)
+
+
 def _la(code: str | None) -> str:
     return la_units().get(code or "", UNKNOWN)
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 RAW_SCHEMA = "raw"
@@ -207,6 +208,38 @@ def replace_submission(
                 continue
             columns = raw_columns(con, table)
             aligned = frame.reindex(columns=columns)
+            con.register("incoming_frame", aligned)
+            con.execute(f"insert into {RAW_SCHEMA}.{table} by name select * from incoming_frame")
+            con.unregister("incoming_frame")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def replace_submissions(
+    con: duckdb.DuckDBPyConnection, submission_ids: list[str],
+    frames: dict[str, list[tuple[str | None, pd.DataFrame]]],
+) -> None:
+    """Delete every raw row of these submissions, then insert the given frames, in one transaction.
+
+    The bulk form of ``replace_submission``: ``frames`` maps a raw table to (submission_id, rows) pairs (None:
+    the rows carry their own submission_id); each table gets one delete and one insert, DuckDB reading all its
+    rows as one DataFrame (never row by row).
+    """
+    con.execute("begin transaction")
+    try:
+        for table in RAW_TABLES:
+            con.execute(f"delete from {RAW_SCHEMA}.{table} where submission_id in (select unnest(?))",
+                        [submission_ids])
+        for table, parts in frames.items():
+            parts = [(sid, frame) for sid, frame in parts if frame is not None and not frame.empty]
+            if not parts:
+                continue
+            combined = pd.concat([frame for _, frame in parts], ignore_index=True)
+            if all(sid is not None for sid, _ in parts):  # else the frames carry their own submission_id
+                combined["submission_id"] = np.repeat([sid for sid, _ in parts], [len(f) for _, f in parts])
+            aligned = combined.reindex(columns=raw_columns(con, table))
             con.register("incoming_frame", aligned)
             con.execute(f"insert into {RAW_SCHEMA}.{table} by name select * from incoming_frame")
             con.unregister("incoming_frame")

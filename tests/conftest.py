@@ -14,3 +14,21 @@ def workforce_home(tmp_path, monkeypatch):
     home = tmp_path / "workforce_home"
     monkeypatch.setenv("WORKFORCE_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory):
+    """A WORKFORCE_HOME after a real `workforce demo` (generated North East returns + DfE's published file,
+    ingested, built and published), shared by every test of the session that reads the demo's outputs.
+    Read-only by convention: tests must not write into it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    home = tmp_path_factory.mktemp("demo_home") / "home"
+    workforce = Path(sys.executable).with_name("workforce")
+    env = {**os.environ, "WORKFORCE_HOME": str(home)}
+    result = subprocess.run([str(workforce), "demo"], env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    (home / "demo_stdout.txt").write_text(result.stdout)
+    return home

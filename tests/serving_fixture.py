@@ -122,11 +122,15 @@ def write_serving_copy(path: Path, rows: pd.DataFrame | None = None) -> Path:
         # returns belongs to the alliance of its region (Inner and Outer London: London as one).
         con.execute("""
             create table marts.benchmarks as
-            select distinct cast(old_la_code as varchar) as old_la_code, la_name, time_period, source,
-                   region_code,
+            select distinct cast(old_la_code as varchar) as old_la_code, la_name, time_period,
+                   'caseload_fte' as measure, caseload_fte as value,
+                   cast(null as double) as region_value, cast(null as double) as sn_median,
+                   0 as sn_count, cast(null as double) as england_value, cast(null as varchar) as quartile_band,
+                   cast(null as bigint) as national_rank, cast(null as double) as change_from_previous,
+                   cast(null as varchar) as alliance_flag, region_code,
                    case when region_code in ('E13000001', 'E13000002') then 'E12000007' else region_code end
                        as alliance_code,
-                   'caseload_fte' as measure, caseload_fte as value
+                   'low' as polarity, source
             from rows_df where geographic_level = 'Local authority' and source = 'returns'
         """)
     finally:

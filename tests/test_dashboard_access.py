@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from dashboards import data_access
 from dashboards.disclosure import public_indicators
@@ -34,7 +35,7 @@ from dashboards.users import (
 )
 from orchestration.cli_users import DEMO_USERS, ensure_demo_users
 from orchestration.settings import Settings
-from tests.dashboard_apptest import open_app, open_page, texts
+from tests.dashboard_apptest import APP, TIMEOUT, open_app, open_page, texts
 from tests.serving_fixture import ANALYST, indicator_rows, write_serving_copy
 
 WORKFORCE = str(Path(sys.executable).with_name("workforce"))
@@ -315,3 +316,39 @@ def test_public_indicators_round_and_suppress() -> None:
     assert out["inpost_fte"] == 210.4 and out["turnover_rate_fte"] == 14.0
     assert out["absence_rate_fte"] == 2.8 and out["absence_rate_fte_status"] == "u"  # u keeps its number
     assert pd.isna(out["vacancy_agency_cover_rate_fte"]) and out["vacancy_agency_cover_rate_fte_status"] == "z"
+
+
+# ---------------------------------------------------------------------------------------------- OIDC login
+
+AUTH_SECRETS = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret",
+                "client_id": "test-client", "client_secret": "test-client-secret",
+                "server_metadata_url": "https://login.example.org/.well-known/openid-configuration"}
+
+
+def oidc_app(user: dict) -> AppTest:
+    """The app with Streamlit's [auth] secrets configured and ``st.user`` as given."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.secrets["auth"] = AUTH_SECRETS
+    at.user = user
+    return at.run()
+
+
+def test_oidc_sign_in_offered_when_configured(home: Path, serving: Path, users_file: Path) -> None:
+    at = oidc_app({"is_logged_in": False})
+    assert not at.exception
+    assert any(b.label == "Sign in with your organisation's account" for b in at.button)
+    assert "sign in" in at.title[0].value.lower()
+
+
+def test_oidc_identity_gets_the_role_of_its_users_file_entry(home: Path, serving: Path, users_file: Path) -> None:
+    at = oidc_app({"is_logged_in": True, "email": "dan@example.org", "name": "Dan D"})
+    assert not at.exception
+    assert "Dan Director: la (LA 370)" in texts(at)
+
+
+def test_oidc_identity_not_in_the_users_file_is_public(home: Path, serving: Path, users_file: Path) -> None:
+    at = oidc_app({"is_logged_in": True, "email": "someone@elsewhere.org", "name": "Someone"})
+    assert not at.exception
+    assert "Someone: public" in texts(at)
+    with pytest.raises(ValueError, match="navigation page"):
+        at.switch_page("views/submissions.py")

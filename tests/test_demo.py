@@ -13,17 +13,16 @@ import duckdb
 import pytest
 
 from orchestration.settings import PUBLISHED_INDICATORS
-from tests.test_pipeline import workforce
 
 MEASURES = ["inpost_fte", "inpost_headcount", "leavers_fte", "turnover_rate_fte", "agency_fte",
             "agency_rate_fte", "vacancy_fte", "vacancy_rate_fte", "cases", "caseload_fte", "absence_rate_fte"]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    home = tmp_path_factory.mktemp("demo") / "home"
-    result = workforce(home, "demo")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+def demo(demo_home):
+    """The real `workforce demo` run of the session (conftest's demo_home): its output and returns rows."""
+    home = demo_home
+    stdout = (home / "demo_stdout.txt").read_text()
     con = duckdb.connect(str(home / "warehouse" / "serving.duckdb"), read_only=True)
     try:
         rows = con.execute(f"""
@@ -32,7 +31,7 @@ def demo(tmp_path_factory):
             from marts.workforce_indicators where source = 'returns'""").fetchall()
     finally:
         con.close()
-    return result.stdout, rows
+    return stdout, rows
 
 
 def published() -> dict[tuple, dict]:

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -529,26 +528,9 @@ def test_export_of_the_published_source(serving: Path, tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------- the demonstration region
 
 @pytest.fixture(scope="session")
-def demo_serving(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demonstration region's serving copy (``workforce demo``, about a minute), built once per session
-    in a fixed folder of the session's temporary directory, so a module importing this fixture reuses it;
-    set WORKFORCE_TEST_DEMO_SERVING to reuse an existing copy instead."""
-    given = os.environ.get("WORKFORCE_TEST_DEMO_SERVING")
-    if given:
-        return Path(given)
-    home = tmp_path_factory.getbasetemp() / "ees_demo_home"
-    serving, failure = home / "warehouse" / "serving.duckdb", home / "demo_failed.txt"
-    if failure.exists():  # built and failed earlier in this session: do not build again
-        pytest.fail(failure.read_text())
-    if not serving.exists():
-        from tests.test_pipeline import workforce
-
-        result = workforce(home, "demo")
-        if result.returncode != 0:
-            failure.write_text(f"workforce demo exited {result.returncode}\n"
-                               + result.stdout[-3000:] + result.stderr[-3000:])
-            pytest.fail(failure.read_text())
-    return serving
+def demo_serving(demo_home: Path) -> Path:
+    """The demonstration region's serving copy: the session's one real `workforce demo` (conftest)."""
+    return demo_home / "warehouse" / "serving.duckdb"
 
 
 def test_demo_export_passes_screening(demo_serving: Path, tmp_path: Path) -> None:

@@ -1,15 +1,19 @@
-"""Validate one CSWW return (R1): file rules, the pandera schema, then the cross-field rules.
+"""Validate CSWW returns (R1): file rules, the pandera schema, then the cross-field rules.
 
 Input is the raw bytes; output is what may be loaded (typed, pseudonymised worker rows and the LA-level
 row), what must be quarantined (rejected rows, as sent, with their reasons) and every issue found.
-A file error rejects the whole file; a row error rejects only that row.
+A file error rejects the whole file; a row error rejects only that row. Many returns can be validated in
+one call (``validate_csww_batch``, what ingestion uses): the result for each is the same as alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import time
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from validation import privacy
@@ -67,31 +71,80 @@ class CswwValidation(ValidationResult):
         return self.frames.get("csww_la_level", pd.DataFrame())
 
 
+@dataclass(frozen=True)
+class CswwFile:
+    """One CSWW return to validate: its bytes, the name it arrived with, and the LA it was sent for."""
+
+    data: bytes
+    file_name: str
+    expected_la: str | None = None
+
+
+@dataclass
+class _Read:
+    """A return whose header passed: its message and its census year's window."""
+
+    result: CswwValidation
+    message: CswwMessage
+    start: pd.Timestamp
+    reference: pd.Timestamp
+
+
 def validate_csww(
     data: bytes, *, file_name: str, known_la_codes: Collection[str], secret: bytes, expected_la: str | None = None
 ) -> CswwValidation:
     """Validate one CSWW return. ``known_la_codes`` may map each code to the unit it reports under (a joint
     unit such as ``940 / 941``); the return is then recorded under that unit."""
-    result = CswwValidation(file_name=file_name, return_type="csww_xml")
+    return validate_csww_batch([CswwFile(data, file_name, expected_la)], known_la_codes=known_la_codes,
+                               secret=secret)[0]
+
+
+def validate_csww_batch(
+    files: Sequence[CswwFile], *, known_la_codes: Collection[str], secret: bytes,
+    seconds: dict[str, float] | None = None,
+) -> list[CswwValidation]:
+    """Validate many CSWW returns at once: one result per file, exactly as if each were validated alone.
+
+    The file rules run per file; the pandera schemas, the typing and the cross-field rules run once over
+    the rows of every file together (their cost is mostly fixed per call, not per row), and each issue and
+    rejected row goes back to its own file with its own line, record number and worker. ``seconds``, if
+    given, gets the time spent parsing (``parse``) and validating (``validate_csww``) added to it.
+    """
+    began = time.perf_counter()
+    results: list[CswwValidation] = []
+    read: list[_Read] = []
+    for file in files:
+        result, message = _read_file(file, known_la_codes)
+        results.append(result)
+        if message is not None:
+            year = result.census_year
+            read.append(_Read(result, message, pd.Timestamp(year - 1, 10, 1), pd.Timestamp(year, 9, 30)))
+    parsed = time.perf_counter()
+    _validate_la_levels(read)
+    agency_fte = _validate_workers(read, secret)
+    for number, entry in enumerate(read):
+        _check_agency_cover(entry.result, agency_fte.get(number))
+    if seconds is not None:
+        seconds["parse"] = seconds.get("parse", 0.0) + parsed - began
+        seconds["validate_csww"] = seconds.get("validate_csww", 0.0) + time.perf_counter() - parsed
+    return results
+
+
+def _read_file(file: CswwFile, known: Collection[str]) -> tuple[CswwValidation, CswwMessage | None]:
+    """Parse one return and apply the file rules; the message is None when the file is rejected."""
+    result = CswwValidation(file_name=file.file_name, return_type="csww_xml")
     try:
-        message = read_csww_xml(data)
+        message = read_csww_xml(file.data)
     except CswwReadError as exc:
         result.issues.append(Issue("CSWW001", exc.line, None, None, str(exc)))
-        return result
+        return result, None
     result.rows_received = len(message.workers)
-    if not _check_header(message, result, known_la_codes, expected_la):
-        return result
+    if not _check_header(message, result, known, file.expected_la):
+        return result, None
     for tag, line in _first_of_each(message.unknown_elements):
         result.issues.append(Issue("CSWW070", line, tag, None,
                                    f"<{tag}> is not part of the CSWW layouts this product knows; ignored"))
-    reference = pd.Timestamp(result.census_year, 9, 30)
-    start = pd.Timestamp(result.census_year - 1, 10, 1)
-    result.frames["csww_la_level"] = _validate_la_level(message, result)
-    workers, rejected = _validate_workers(message, result, secret, start, reference)
-    result.frames["csww_workers"] = workers
-    result.quarantined.extend(rejected)
-    _check_agency_cover(result, reference)
-    return result
+    return result, message
 
 
 def _check_header(
@@ -127,36 +180,57 @@ def _first_of_each(elements: list[tuple[str, int | None]]) -> list[tuple[str, in
     return list(seen.items())
 
 
-def _validate_la_level(message: CswwMessage, result: CswwValidation) -> pd.DataFrame:
-    element = message.la_level
-    if element is None:
-        result.issues.append(Issue("CSWW010", None, "LALevel", None,
-                                   "no LALevelVacancies / LALevel element: vacancies and agency cover are "
-                                   "not available for this return"))
-        return pd.DataFrame()
-    frame = pd.DataFrame([{item: element.items.get(item) for item in LA_LEVEL_ITEMS}], dtype="string")
-    problems = failures(LA_LEVEL_SCHEMA, frame)
-    for _, column, value, expected in problems:
-        result.issues.append(Issue("CSWW011", element.line, column, _shown(column, value),
-                                   f"{column} should be {expected}"))
-    if problems:
-        result.quarantined.append({"element": element.tag, "line": element.line, "items": element.items,
-                                   "reasons": [f"CSWW011 {p[1]}" for p in problems], "counts_as_row": False})
-        return pd.DataFrame()
+def _validate_la_levels(read: list[_Read]) -> None:
+    """The LA-level element of every return: one schema run over all of them, issues back to each file."""
+    with_element = [entry for entry in read if entry.message.la_level is not None]
+    for entry in read:
+        if entry.message.la_level is None:
+            entry.result.issues.append(Issue("CSWW010", None, "LALevel", None,
+                                             "no LALevelVacancies / LALevel element: vacancies and agency cover "
+                                             "are not available for this return"))
+            entry.result.frames["csww_la_level"] = pd.DataFrame()
+    if not with_element:
+        return
+    elements = [entry.message.la_level for entry in with_element]
+    frame = pd.DataFrame({item: [e.items.get(item) for e in elements] for item in LA_LEVEL_ITEMS}, dtype="string")
+    problems: dict[int, list[tuple[str, object, str]]] = {}
+    for row, column, value, expected in failures(LA_LEVEL_SCHEMA, frame):
+        problems.setdefault(int(row), []).append((column, value, expected))
     typed = _typed(frame, LA_LEVEL_COLUMNS)
-    return _with_keys(typed, result)
+    typed["old_la_code"] = pd.array([entry.result.old_la_code for entry in with_element], dtype="str")
+    typed["census_year"] = [entry.result.census_year for entry in with_element]
+    for row, entry in enumerate(with_element):
+        element, result = elements[row], entry.result
+        found = problems.get(row, [])
+        for column, value, expected in found:
+            result.issues.append(Issue("CSWW011", element.line, column, _shown(column, value),
+                                       f"{column} should be {expected}"))
+        if found:
+            result.quarantined.append({"element": element.tag, "line": element.line, "items": element.items,
+                                       "reasons": [f"CSWW011 {p[0]}" for p in found], "counts_as_row": False})
+            result.frames["csww_la_level"] = pd.DataFrame()
+        else:
+            result.frames["csww_la_level"] = typed.iloc[row:row + 1].reset_index(drop=True)
 
 
-def _validate_workers(
-    message: CswwMessage, result: CswwValidation, secret: bytes, start: pd.Timestamp, reference: pd.Timestamp
-) -> tuple[pd.DataFrame, list[dict]]:
-    if not message.workers:
-        return pd.DataFrame(), []
-    raw = pd.DataFrame([{item: w.items.get(item) for item in WORKER_ITEMS} for w in message.workers],
-                       dtype="string")
-    lines = pd.Series([w.line for w in message.workers], dtype="Int64")
-    refs = pd.Series([privacy.worker_ref(w.items.get("SWENo"), secret) for w in message.workers],
-                     dtype="string")
+def _validate_workers(all_read: list[_Read], secret: bytes) -> dict[int, float]:
+    """Every worker record of every return, checked together; each file gets its own issues and rows.
+
+    Returns, by position in ``all_read``, the FTE at the reference date of each file's accepted agency
+    worker records (for CSWW060)."""
+    numbers = [number for number, entry in enumerate(all_read) if entry.message.workers]
+    read = [all_read[number] for number in numbers]
+    if not read:
+        return {}
+    workers = [w for entry in read for w in entry.message.workers]
+    sizes = np.array([len(entry.message.workers) for entry in read])
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    file_of = np.repeat(np.arange(len(read)), sizes)
+    raw = pd.DataFrame({item: [w.items.get(item) for w in workers] for item in WORKER_ITEMS}, dtype="string")
+    lines = pd.Series([w.line for w in workers], dtype="Int64")
+    refs = pd.Series(privacy.worker_refs([w.items.get("SWENo") for w in workers], secret), dtype="string")
+    start = pd.Series(np.repeat(np.array([e.start for e in read], dtype="datetime64[ns]"), sizes))
+    reference = pd.Series(np.repeat(np.array([e.reference for e in read], dtype="datetime64[ns]"), sizes))
     issues: list[tuple[int, str, str | None, str | None, str]] = []  # (row, code, item, value, message)
 
     # CSWW010: required items
@@ -172,35 +246,63 @@ def _validate_workers(
         issues.append((int(row), "CSWW011", column, _shown(column, value), f"{column} should be {expected}"))
 
     typed = _typed(raw, WORKER_COLUMNS)
-    issues.extend(_cross_field_issues(raw, typed, refs, start, reference))
+    issues.extend(_cross_field_issues(raw, typed, refs, file_of, start, reference))
 
-    rejected_rows: set[int] = set()
-    for row, code, item, value, text in issues:
-        issue = Issue(code, _int(lines[row]), item, value, text, refs[row] if pd.notna(refs[row]) else None,
-                      row + 1)
-        result.issues.append(issue)
-        if issue.rejects_row:
-            rejected_rows.add(row)
-    result.issues.sort(key=lambda i: (i.line or 0, i.rule_code))
+    by_file: list[list[tuple[int, str, str | None, str | None, str]]] = [[] for _ in read]
+    for issue in issues:
+        by_file[file_of[issue[0]]].append(issue)
+    rejected = np.zeros(len(raw), dtype=bool)
+    for number, entry in enumerate(read):
+        rows = _file_issues(entry, by_file[number], int(offsets[number]), lines, refs)
+        rejected[rows] = True
 
-    quarantined = []
-    for row in sorted(rejected_rows):
-        reasons = sorted({f"{code} {item or ''}".strip() for r, code, item, _, _ in issues if r == row
-                          and Issue(code, None, None, None, "").rejects_row})
-        quarantined.append({"element": "CSWWWorker", "line": _int(lines[row]), "record_number": row + 1,
-                            "items": message.workers[row].items, "reasons": reasons})
-
-    keep = ~raw.index.isin(sorted(rejected_rows))
+    keep = ~rejected
     typed = typed.loc[keep].copy()
     typed["worker_ref"] = refs[keep]
     typed["birth_month"] = raw.loc[keep, "PersonBirthDate"].map(privacy.birth_month, na_action="ignore")
     typed["line"] = lines[keep]
-    typed["record_number"] = pd.Series(range(1, len(raw) + 1), dtype="Int64")[keep]
-    return _with_keys(typed.reset_index(drop=True), result), quarantined
+    typed["record_number"] = pd.Series(np.arange(len(raw)) - offsets[file_of] + 1, dtype="Int64")[keep]
+    kept_file = file_of[keep]
+    codes = [entry.result.old_la_code for entry in read]
+    typed["old_la_code"] = pd.array([codes[f] for f in kept_file], dtype="str")
+    typed["census_year"] = np.array([entry.result.census_year for entry in read])[kept_file]
+    kept_offsets = np.concatenate([[0], np.cumsum(np.bincount(kept_file, minlength=len(read)))])
+    for number, entry in enumerate(read):
+        entry.result.frames["csww_workers"] = typed.iloc[kept_offsets[number]:kept_offsets[number + 1]].reset_index(
+            drop=True)
+    # FTE at the reference date of the agency workers still there (FTE30, else FTE), per file
+    ended = typed["role_end_date"].notna() & (typed["role_end_date"] <= reference[keep])
+    agency = ((typed["agency_worker"] == 1) & ~ended).fillna(False).astype(bool)
+    fte = typed["fte30"].fillna(typed["fte"])
+    sums = fte[agency].groupby(kept_file[agency.to_numpy()]).sum()
+    return {numbers[f]: float(sums.get(f, 0.0)) for f in range(len(read))
+            if kept_offsets[f + 1] > kept_offsets[f]}
+
+
+def _file_issues(entry: _Read, issues: list[tuple[int, str, str | None, str | None, str]], offset: int,
+                 lines: pd.Series, refs: pd.Series) -> list[int]:
+    """Record one file's worker issues and quarantined rows; return the (batch) rows it rejects."""
+    result = entry.result
+    reasons: dict[int, set[str]] = {}
+    for row, code, item, value, text in issues:
+        ref = refs.iat[row]
+        issue = Issue(code, _int(lines.iat[row]), item, value, text, ref if pd.notna(ref) else None,
+                      row - offset + 1)
+        result.issues.append(issue)
+        if issue.rejects_row:
+            reasons.setdefault(row, set()).add(f"{code} {item or ''}".strip())
+    result.issues.sort(key=lambda i: (i.line or 0, i.rule_code))
+    for row in sorted(reasons):
+        result.quarantined.append({"element": "CSWWWorker", "line": _int(lines.iat[row]),
+                                   "record_number": row - offset + 1,
+                                   "items": entry.message.workers[row - offset].items,
+                                   "reasons": sorted(reasons[row])})
+    return sorted(reasons)
 
 
 def _cross_field_issues(
-    raw: pd.DataFrame, typed: pd.DataFrame, refs: pd.Series, start: pd.Timestamp, reference: pd.Timestamp
+    raw: pd.DataFrame, typed: pd.DataFrame, refs: pd.Series, file_of: np.ndarray, start: pd.Series,
+    reference: pd.Series,
 ) -> list[tuple[int, str, str | None, str | None, str]]:
     found: list[tuple[int, str, str | None, str | None, str]] = []
     begin, end = typed["role_start_date"], typed["role_end_date"]
@@ -212,14 +314,15 @@ def _cross_field_issues(
     in_post = not_agency & begin.notna() & (begin <= reference) & ~ended_by_reference
     cases = typed["cases30"]
 
-    def add(mask: pd.Series, code: str, item: str, message: str) -> None:
+    def add(mask: pd.Series, code: str, item: str, message: str | Callable[[int], str]) -> None:
         for row in raw.index[mask.fillna(False).astype(bool)]:
-            found.append((row, code, item, _shown(item, raw.at[row, item]) if item in raw else None, message))
+            text = message(row) if callable(message) else message
+            found.append((row, code, item, _shown(item, raw.at[row, item]) if item in raw else None, text))
 
     add(end.notna() & begin.notna() & (end < begin), "CSWW020", "RoleEndDate",
         "RoleEndDate is before RoleStartDate")
     add(begin.notna() & (begin > reference), "CSWW021", "RoleStartDate",
-        f"RoleStartDate is after the reference date {reference.date()}")
+        lambda row: f"RoleStartDate is after the reference date {reference.iat[row].date()}")
     add(left_in_year & raw["ReasonLeave"].isna(), "CSWW022", "ReasonLeave",
         "this worker left in the census year but has no ReasonLeave")
     for item in ("ReasonLeave", "LeaverDestination"):
@@ -237,21 +340,19 @@ def _cross_field_issues(
         "CSWW032", "OrgRole", "OrgRole and Cases30 disagree (role 6 holds no cases; role 5 holds cases)")
     add(typed["working_days_lost"] > MAX_WORKING_DAYS_LOST, "CSWW040", "WorkingDaysLost",
         f"WorkingDaysLost is above {MAX_WORKING_DAYS_LOST}")
-    duplicated = refs.notna() & refs.duplicated(keep=False)
+    # the same SWENo twice within one return (never across returns)
+    duplicated = refs.notna() & pd.DataFrame({"file": file_of, "ref": refs}).duplicated(keep=False)
     add(duplicated, "CSWW050", "SWENo",
         "this SWENo appears more than once in the return (two posts): both kept for FTE, one for headcount")
     return found
 
 
-def _check_agency_cover(result: CswwValidation, reference: pd.Timestamp) -> None:
-    if result.la_level.empty or result.workers.empty:
+def _check_agency_cover(result: CswwValidation, agency_fte: float | None) -> None:
+    """CSWW060: NoAgencyFTE above the FTE of the agency worker records (``agency_fte``: None when the return
+    has no accepted worker record)."""
+    if result.la_level.empty or agency_fte is None:
         return
     cover = result.la_level["no_agency_fte"].iloc[0]
-    workers = result.workers
-    at_reference = (workers["agency_worker"] == 1) & ~(workers["role_end_date"].notna()
-                                                       & (workers["role_end_date"] <= reference))
-    agency_fte = workers.loc[at_reference.fillna(False), "fte30"].fillna(
-        workers.loc[at_reference.fillna(False), "fte"]).sum()
     if pd.notna(cover) and cover > agency_fte + 0.005:
         result.issues.append(Issue("CSWW060", None, "NoAgencyFTE", f"{cover:g}",
                                    f"NoAgencyFTE {cover:g} is greater than the {agency_fte:.2f} FTE of the "
@@ -270,13 +371,6 @@ def _typed(frame: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataF
             numbers = pd.to_numeric(values, errors="coerce")
             out[name] = numbers.round().astype("Int64") if kind == "int" else numbers.astype("Float64")
     return out
-
-
-def _with_keys(frame: pd.DataFrame, result: CswwValidation) -> pd.DataFrame:
-    frame = frame.copy()
-    frame["old_la_code"] = result.old_la_code
-    frame["census_year"] = result.census_year
-    return frame
 
 
 def _shown(item: str | None, value: object) -> str | None:

@@ -46,6 +46,20 @@ def worker_ref(sweno: str | None, secret: bytes) -> str | None:
     return hmac.new(secret, normalise_sweno(sweno).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def worker_refs(swenos: list[str | None], secret: bytes) -> list[str | None]:
+    """``worker_ref`` of many registration numbers (the keyed hash state is set up once, then copied)."""
+    keyed = hmac.new(secret, digestmod=hashlib.sha256)
+    refs: list[str | None] = []
+    for sweno in swenos:
+        if sweno is None or not sweno.strip():
+            refs.append(None)
+            continue
+        digest = keyed.copy()
+        digest.update(normalise_sweno(sweno).encode("utf-8"))
+        refs.append(digest.hexdigest())
+    return refs
+
+
 def birth_month(value: str | None) -> str | None:
     """'1985-06-17' -> '1985-06'; anything that is not an ISO date gives None (never the raw text)."""
     if value is None or not _ISO_DATE.match(value.strip()):

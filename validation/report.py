@@ -7,9 +7,12 @@ It says what happened to the return first, then lists each issue with the line, 
 from __future__ import annotations
 
 import html
+import math
+import numbers
 from pathlib import Path
 
 import pandas as pd
+import xlsxwriter
 
 from validation.issues import Issue
 from validation.rules import RULES
@@ -53,19 +56,49 @@ def write_reports(base: Path, summary: list[tuple[str, str]], issues: list[Issue
     frame = issues_frame(issues)
     html_path, xlsx_path = base.with_suffix(".html"), base.with_suffix(".xlsx")
     html_path.write_text(_html(summary, frame), encoding="utf-8")
-    with pd.ExcelWriter(xlsx_path, engine="xlsxwriter") as writer:
-        pd.DataFrame(summary, columns=["item", "value"]).to_excel(writer, sheet_name="Summary", index=False)
-        frame.to_excel(writer, sheet_name="Issues", index=False)
-        rules = pd.DataFrame([{"rule_code": r.code, "severity": r.severity, "scope": r.scope,
-                               "rule": r.description, "what_to_do": r.action} for r in RULES.values()])
-        rules.to_excel(writer, sheet_name="Rules", index=False)
+    _xlsx(xlsx_path, summary, frame)
     return html_path, xlsx_path
+
+
+RULE_COLUMNS = ["rule_code", "severity", "scope", "rule", "what_to_do"]
+
+
+def _rule_rows() -> list[list[object]]:
+    return [[r.code, r.severity, r.scope, r.description, r.action] for r in RULES.values()]
+
+
+def _xlsx(path: Path, summary: list[tuple[str, str]], frame: pd.DataFrame) -> None:
+    """Summary, Issues and Rules sheets, written cell by cell: text always as text (never a formula or a
+    link), numbers as numbers, missing values as empty cells. Built in memory, written once."""
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_formulas": False,
+                                           "strings_to_urls": False, "strings_to_numbers": False})
+    header = book.add_format({"bold": True, "border": 1})
+    sheets = (("Summary", ["item", "value"], [list(row) for row in summary]),
+              ("Issues", list(frame.columns), frame.itertuples(index=False, name=None)),
+              ("Rules", RULE_COLUMNS, _rule_rows()))
+    for name, columns, rows in sheets:
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, columns, header)
+        for number, row in enumerate(rows, start=1):
+            for column, value in enumerate(row):
+                _cell(sheet, number, column, value)
+    book.close()
+
+
+def _cell(sheet, row: int, column: int, value: object) -> None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(row, column, value)
+    elif isinstance(value, numbers.Number):
+        sheet.write_number(row, column, value)
+    else:
+        sheet.write_string(row, column, str(value))
 
 
 def _html(summary: list[tuple[str, str]], frame: pd.DataFrame) -> str:
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in summary)
-    table = frame.to_html(index=False, na_rep="", escape=True, border=0, classes="issues") if len(frame) \
-        else "<p>No issues found.</p>"
+    table = _html_table(frame) if len(frame) else "<p>No issues found.</p>"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Validation report</title>
 <style>body{{font-family:sans-serif;margin:2em;color:#1b1b1b}} table{{border-collapse:collapse}}
@@ -74,3 +107,18 @@ th{{background:#f3f2f1}}</style></head>
 <body><h1>Validation report</h1><h2>Summary</h2><table>{rows}</table>
 <h2>Issues</h2>{table}</body></html>
 """
+
+
+def _html_table(frame: pd.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td>{_html_value(v)}</td>" for v in row) + "</tr>\n"
+                   for row in frame.itertuples(index=False, name=None))
+    return f'<table class="dataframe issues">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>'
+
+
+def _html_value(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return html.escape(str(value))

@@ -12,8 +12,12 @@ spreadsheet never runs it.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import numpy as np
 import pandas as pd
 
 from validation.issues import Issue
@@ -43,7 +47,8 @@ from validation.schemas.workbook import (
     la_code_of,
 )
 
-__all__ = ["QUARTER_ENDS", "WorkbookValidation", "census_year_of", "validate_workbook"]
+__all__ = ["QUARTER_ENDS", "WorkbookFile", "WorkbookValidation", "census_year_of", "validate_workbook",
+           "validate_workbook_batch"]
 
 
 class WorkbookValidation(ValidationResult):
@@ -62,30 +67,55 @@ class WorkbookValidation(ValidationResult):
         return self.frames.get("workbook_non_sw", pd.DataFrame())
 
 
+@dataclass(frozen=True)
+class WorkbookFile:
+    """One R2 workbook to validate: its bytes, the name it arrived with, and the LA it was sent for."""
+
+    data: bytes
+    file_name: str
+    expected_la: str | None = None
+
+
 def validate_workbook(
     data: bytes, *, file_name: str, known_la_codes: set[str], expected_la: str | None = None
 ) -> WorkbookValidation:
-    result = WorkbookValidation(file_name=file_name, return_type="workbook")
-    try:
-        book = read_workbook(data)
-    except WorkbookReadError as exc:
-        result.issues.append(Issue("RWR001", None, None, None, str(exc)))
-        return result
-    filled = {layout.name: _filled_rows(book.sheets.get(layout.name), layout) for layout in DATA_SHEETS}
-    result.rows_received = sum(len(rows) for rows in filled.values())
-    result.issues.extend(_issue(f) for f in book.findings)
-    _check_sheets_present(book, result)
-    if not _check_about(book, result, known_la_codes, expected_la):
-        return result
+    return validate_workbook_batch([WorkbookFile(data, file_name, expected_la)], known_la_codes=known_la_codes)[0]
+
+
+def validate_workbook_batch(files: Sequence[WorkbookFile], *, known_la_codes: set[str]) -> list[WorkbookValidation]:
+    """Validate many workbooks at once: one result per file, exactly as if each were validated alone.
+
+    Reading and the file rules run per file; each sheet's schema and row rules run once over the rows of
+    every workbook together, and each issue and rejected row goes back to its own file and row."""
+    results: list[WorkbookValidation] = []
+    accepted: list[tuple[WorkbookValidation, Workbook, dict[str, list[SheetRow]]]] = []
+    for file in files:
+        result = WorkbookValidation(file_name=file.file_name, return_type="workbook")
+        results.append(result)
+        try:
+            book = read_workbook(file.data)
+        except WorkbookReadError as exc:
+            result.issues.append(Issue("RWR001", None, None, None, str(exc)))
+            continue
+        filled = {layout.name: _filled_rows(book.sheets.get(layout.name), layout) for layout in DATA_SHEETS}
+        result.rows_received = sum(len(rows) for rows in filled.values())
+        result.issues.extend(_issue(f) for f in book.findings)
+        _check_sheets_present(book, result)
+        if _check_about(book, result, known_la_codes, file.expected_la):
+            accepted.append((result, book, filled))
     for layout in DATA_SHEETS:
-        sheet = book.sheets.get(layout.name)
-        result.frames[layout.table] = (_validate_sheet(sheet, layout, filled[layout.name], result) if sheet
-                                       else _empty_frame(layout))
-    if result.rows_received == 0:
-        result.issues.append(Issue("RWR032", None, None, None,
-                                   "the workbook holds no figures: every row of Summary, Teams and NonSW is "
-                                   "empty"))
-    return result
+        present = [(result, book.sheets[layout.name], filled[layout.name]) for result, book, filled in accepted
+                   if book.sheets.get(layout.name) is not None]
+        for result, book, _ in accepted:
+            if book.sheets.get(layout.name) is None:
+                result.frames[layout.table] = _empty_frame(layout)
+        _validate_sheets(present, layout)
+    for result, _, _ in accepted:
+        if result.rows_received == 0:
+            result.issues.append(Issue("RWR032", None, None, None,
+                                       "the workbook holds no figures: every row of Summary, Teams and NonSW is "
+                                       "empty"))
+    return results
 
 
 def _issue(finding: Finding) -> Issue:
@@ -170,12 +200,21 @@ def _check_about(book: Workbook, result: WorkbookValidation, known: set[str], ex
 
 # --- Summary, Teams, NonSW: one row at a time (row rules) ---------------------------------------------------
 
-def _validate_sheet(sheet: Sheet, layout: SheetLayout, rows: list[SheetRow],
-                    result: WorkbookValidation) -> pd.DataFrame:
-    if not rows:
-        return _empty_frame(layout)
-    raw = pd.DataFrame([{c: row.values.get(c) for c in layout.columns} for row in rows], dtype=object)
-    found: list[tuple[int, str, str, object, str]] = []  # (position, code, column, value, message)
+def _validate_sheets(present: list[tuple[WorkbookValidation, Sheet, list[SheetRow]]], layout: SheetLayout) -> None:
+    """One sheet (Summary, Teams or NonSW) of many workbooks: the schema and the row rules run once over all
+    their rows; each workbook gets its own issues (by row), quarantined rows and frame of accepted rows."""
+    for result, _, rows in present:
+        if not rows:
+            result.frames[layout.table] = _empty_frame(layout)
+    present = [entry for entry in present if entry[2]]
+    if not present:
+        return
+    rows_all = [row for _, _, rows in present for row in rows]
+    sizes = np.array([len(rows) for _, _, rows in present])
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    file_of = np.repeat(np.arange(len(present)), sizes)
+    raw = pd.DataFrame([{c: row.values.get(c) for c in layout.columns} for row in rows_all], dtype=object)
+    found: list[tuple[int, str, str, object, str]] = []  # (position in raw, code, column, value, message)
 
     for failure in failures(SCHEMAS[layout.name], raw):
         position = int(failure.index)
@@ -196,8 +235,42 @@ def _validate_sheet(sheet: Sheet, layout: SheetLayout, rows: list[SheetRow],
             found.append((position, "RWR012", part, raw.at[position, part],
                           f"{part} {shown(raw.at[position, part])} is larger than {whole} "
                           f"{shown(raw.at[position, whole])}, of which it is a part"))
-    found.extend(_duplicates(raw, layout, rows))
+    for number, (_, _, rows) in enumerate(present):
+        start = int(offsets[number])
+        part = raw.iloc[start:start + len(rows)].reset_index(drop=True)
+        found.extend((start + p, *rest) for p, *rest in _duplicates(part, layout, rows))
 
+    by_file: list[list[tuple[int, str, str, object, str]]] = [[] for _ in present]
+    for entry in found:
+        by_file[file_of[entry[0]]].append(entry)
+    rejected = np.zeros(len(raw), dtype=bool)
+    for number, (result, sheet, rows) in enumerate(present):
+        start = int(offsets[number])
+        local = [(p - start, *rest) for p, *rest in by_file[number]]
+        for position in _sheet_issues(result, sheet, layout, rows, local):
+            rejected[start + position] = True
+
+    keep = ~rejected
+    frame = numbers.loc[keep]
+    if layout.key:
+        frame.insert(0, layout.key, raw.loc[keep, layout.key].map(canonical_name).astype("string"))
+    frame.insert(0, "line", pd.Series([row.line for row in rows_all], dtype="Int64")[keep])
+    kept_file = file_of[keep]
+    frame["old_la_code"] = pd.array([present[f][0].old_la_code for f in kept_file], dtype="string")
+    frame["census_year"] = pd.array([present[f][0].census_year for f in kept_file], dtype="Int64")
+    frame["period_end"] = pd.Series([pd.Timestamp(present[f][0].period_end) for f in kept_file],
+                                    dtype="datetime64[s]", index=frame.index)
+    frame = frame[_frame_columns(layout)]
+    kept_offsets = np.concatenate([[0], np.cumsum(np.bincount(kept_file, minlength=len(present)))])
+    for number, (result, _, _) in enumerate(present):
+        result.frames[layout.table] = frame.iloc[kept_offsets[number]:kept_offsets[number + 1]].reset_index(
+            drop=True)
+
+
+def _sheet_issues(result: WorkbookValidation, sheet: Sheet, layout: SheetLayout, rows: list[SheetRow],
+                  found: list[tuple[int, str, str, object, str]]) -> list[int]:
+    """Record one workbook's issues on one sheet, by row, and quarantine its rejected rows; return their
+    positions."""
     issues_by_row: dict[int, list[Issue]] = {}
     for position, code, column, value, text in sorted(found, key=lambda f: (f[0], f[1])):
         line = rows[position].line
@@ -205,24 +278,18 @@ def _validate_sheet(sheet: Sheet, layout: SheetLayout, rows: list[SheetRow],
         where = f"{layout.name} row {line}" + (f" (cell {cell})" if cell else "")
         issues_by_row.setdefault(position, []).append(
             Issue(code, line, f"{layout.name}/{column}", shown(value), f"{where}: {text}"))
-    rejected: set[int] = set()
+    rejected: list[int] = []
     for position, issues in sorted(issues_by_row.items()):
         result.issues.extend(issues)
         if any(issue.rejects_row for issue in issues):
-            rejected.add(position)
+            rejected.append(position)
             row = rows[position]
             result.quarantined.append({
                 "sheet": layout.name, "line": row.line,
                 "items": {column: _as_sent(value) for column, value in row.values.items()},
                 "reasons": sorted({f"{i.rule_code} {i.item.split('/', 1)[1]}" for i in issues if i.rejects_row}),
             })
-
-    keep = [p for p in range(len(rows)) if p not in rejected]
-    frame = numbers.loc[keep]
-    if layout.key:
-        frame.insert(0, layout.key, raw.loc[keep, layout.key].map(canonical_name).astype("string"))
-    frame.insert(0, "line", pd.Series([rows[p].line for p in keep], index=keep, dtype="Int64"))
-    return _with_keys(frame.reset_index(drop=True), result, layout)
+    return rejected
 
 
 def _duplicates(raw: pd.DataFrame, layout: SheetLayout, rows: list[SheetRow]
@@ -264,9 +331,8 @@ def _empty_frame(layout: SheetLayout) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
 
 
-def _with_keys(frame: pd.DataFrame, result: WorkbookValidation, layout: SheetLayout) -> pd.DataFrame:
-    frame = frame.copy()
-    frame["old_la_code"] = pd.Series([result.old_la_code] * len(frame), dtype="string")
-    frame["census_year"] = pd.Series([result.census_year] * len(frame), dtype="Int64")
-    frame["period_end"] = pd.Series([pd.Timestamp(result.period_end)] * len(frame), dtype="datetime64[s]")
-    return frame[list(_empty_frame(layout).columns)]
+@functools.cache
+def _frame_columns(layout: SheetLayout) -> list[str]:
+    return list(_empty_frame(layout).columns)
+
+

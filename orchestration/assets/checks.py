@@ -2,6 +2,7 @@
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetKey, asset_check
 
+from orchestration import timings
 from orchestration.resources import WorkforceConfig
 from validation.suites.workforce_indicators import failed, load_workforce_indicators, run_workforce_indicators_suite
 
@@ -12,8 +13,9 @@ WORKFORCE_INDICATORS = AssetKey(["marts", "workforce_indicators"])
              description="Great Expectations suite on marts.workforce_indicators (keys, levels, ranges, symbols).")
 def gx_workforce_indicators(context: AssetCheckExecutionContext, workforce: WorkforceConfig) -> AssetCheckResult:
     # the mart in the warehouse, read-only and briefly (dbt has finished writing it), before it is published
-    frame = load_workforce_indicators(workforce.settings().warehouse)
-    success, summaries = run_workforce_indicators_suite(frame)
+    with timings.timed(workforce.settings(), "quality_checks"):
+        frame = load_workforce_indicators(workforce.settings().warehouse)
+        success, summaries = run_workforce_indicators_suite(frame)
     failures = failed(summaries)
     for summary in failures:
         print(f"GX check failed: {summary}", flush=True)

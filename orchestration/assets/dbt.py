@@ -8,6 +8,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration import timings
 from orchestration.resources import WorkforceConfig
 from orchestration.settings import DBT_PROJECT_DIR
 
@@ -37,9 +38,11 @@ def workforce_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, wo
     """dbt build: seeds, staging, intermediate and marts models, and every dbt test."""
     workforce.export_warehouse_path()
     print("dbt build: seeds, models and tests ...", flush=True)
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-    yield from invocation.stream()
-    results = json.loads(invocation.target_path.joinpath("run_results.json").read_text())["results"]
+    with timings.timed(workforce.settings(), "dbt_build") as details:
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        yield from invocation.stream()
+        results = json.loads(invocation.target_path.joinpath("run_results.json").read_text())["results"]
+        details["nodes"] = len(results)
     failed = [r for r in results if r["status"] in ("error", "fail")]
     print(f"dbt build: {len(results)} nodes, {len(failed)} failed", flush=True)
     for result in failed:

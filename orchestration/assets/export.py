@@ -4,6 +4,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, asset
 
+from orchestration import timings
 from orchestration.assets.publish import serving_copy
 from orchestration.ees_export import DEFAULT_NAME, export_ees
 from orchestration.resources import WorkforceConfig
@@ -24,7 +25,8 @@ def ees_indicators(context: AssetExecutionContext, config: ExportConfig,
     fails the EES screening rules (validation/ees_screening.py)."""
     settings = workforce.settings()
     out_dir = Path(config.out_dir) if config.out_dir else settings.exports
-    data_path, meta_path = export_ees(settings.serving, out_dir, name=config.name, source=config.source)
+    with timings.timed(settings, "ees_export"):
+        data_path, meta_path = export_ees(settings.serving, out_dir, name=config.name, source=config.source)
     rows = sum(1 for _ in data_path.open(encoding="utf-8")) - 1
     print(f"exported {data_path} and {meta_path} ({rows} rows)", flush=True)
     return MaterializeResult(metadata={"data_file": str(data_path), "meta_file": str(meta_path), "rows": rows})

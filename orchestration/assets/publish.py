@@ -10,7 +10,7 @@ import time
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
-from orchestration import warehouse
+from orchestration import timings, warehouse
 from orchestration.assets.dbt import workforce_dbt_models
 from orchestration.resources import WorkforceConfig
 from orchestration.settings import Settings
@@ -51,7 +51,8 @@ def publish_serving_copy(settings: Settings) -> dict[str, int]:
 def serving_copy(context: AssetExecutionContext, workforce: WorkforceConfig) -> MaterializeResult:
     """serving.duckdb: the read-only copy of the marts that the dashboard and outside tools read."""
     settings = workforce.settings()
-    counts = publish_serving_copy(settings)
+    with timings.timed(settings, "publish"):
+        counts = publish_serving_copy(settings)
     print(f"published {settings.serving} ({', '.join(f'{k}: {v} rows' for k, v in counts.items())})",
           flush=True)
     return MaterializeResult(metadata={"path": str(settings.serving), **{k: v for k, v in counts.items()}})

@@ -87,8 +87,19 @@ def _parser() -> etree.XMLParser:
     )
 
 
+_LOCAL_NAMES: dict[str, str] = {}
+
+
 def _local(tag: object) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    """The local name of an element's tag ('' for anything that is not an element); cached per tag."""
+    if not isinstance(tag, str):
+        return ""
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = _LOCAL_NAMES[tag] = etree.QName(tag).localname
+        if len(_LOCAL_NAMES) > 10_000:  # a hostile file with endless distinct tags
+            _LOCAL_NAMES.clear()
+    return name
 
 
 def _text(element: etree._Element) -> str | None:
@@ -175,15 +186,23 @@ def _check_encoding(data: bytes) -> None:
 
 def _element(node: etree._Element, known: tuple[str, ...], message: CswwMessage) -> Element:
     items: dict[str, str | None] = {}
+    known_names = _KNOWN_SETS.get(known) or _KNOWN_SETS.setdefault(known, frozenset(known))
+    names = _LOCAL_NAMES
     for child in node:
-        tag = _local(child.tag)
+        tag = names.get(child.tag) if isinstance(child.tag, str) else ""  # the cache, inline: the hot loop
+        if tag is None:
+            tag = _local(child.tag)
         if not tag:
             continue
-        if tag in known:
-            items[tag] = _text(child)
+        if tag in known_names:
+            text = child.text
+            items[tag] = (text.strip() or None) if text else None
         else:
             message.unknown_elements.append((f"{_local(node.tag)}/{tag}", child.sourceline))
     return Element(tag=_local(node.tag), line=node.sourceline, items=items)
+
+
+_KNOWN_SETS: dict[tuple[str, ...], frozenset[str]] = {}
 
 
 def _child(node: etree._Element | None, name: str) -> etree._Element | None:

@@ -144,8 +144,9 @@ def read_workbook(data: bytes) -> Workbook:
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
             values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True,
                                                  keep_links=False)
-            formulas_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False,
-                                                   keep_links=False)
+            if _has_formulas(data):  # else there is no formula cell to find: the second read is skipped
+                formulas_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False,
+                                                       keep_links=False)
             return _read(values_book, formulas_book)
     except WorkbookReadError:
         raise
@@ -259,6 +260,19 @@ def _sheet_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+_FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet part holds a formula element (``<f>``, any namespace prefix). The container was
+    checked already (sizes, CRCs), so inflating the worksheets here is safe."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in archive.infolist():
+            if member.filename.startswith("xl/worksheets/") and _FORMULA_ELEMENT.search(archive.read(member)):
+                return True
+    return False
+
+
 def _header_key(value: object) -> str:
     return re.sub(r"[\s\-]+", "_", str(value).strip().lower())
 
@@ -272,7 +286,8 @@ def _read(values_book, formulas_book) -> Workbook:
         layout = layouts.get(key)
         worksheet = values_book[name]
         if layout is not None and layout.name not in book.sheets and hasattr(worksheet, "iter_rows"):
-            book.sheets[layout.name] = _read_sheet(name, layout, worksheet, formulas_book[name], book.findings)
+            formula_sheet = formulas_book[name] if formulas_book is not None else None
+            book.sheets[layout.name] = _read_sheet(name, layout, worksheet, formula_sheet, book.findings)
         elif key in information and layout is None:
             continue
         else:
@@ -288,8 +303,11 @@ def _rows(worksheet, values_only: bool) -> Iterator[tuple[int, tuple]]:
 
 
 def _formula_cells(worksheet) -> dict[tuple[int, int], str]:
-    """(line, column index) -> formula text, for every formula cell in the first MAX_ROWS rows."""
-    found = {}
+    """(line, column index) -> formula text, for every formula cell in the first MAX_ROWS rows (none when the
+    workbook has no formula at all: ``worksheet`` None)."""
+    found: dict[tuple[int, int], str] = {}
+    if worksheet is None:
+        return found
     for line, row in _rows(worksheet, values_only=False):
         if line > MAX_ROWS:
             break
