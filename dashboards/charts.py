@@ -122,6 +122,7 @@ BAND_WORDS: dict[str, str] = {
     NO_BAND: "no band (no figure, or no better direction)",
 }
 RUG_CELL_WIDTH = 74
+RUG_MAX_WIDTH = 820  # the main column of a wide page on a 1400 px screen, less the LA names
 RUG_CELL_HEIGHT = 30
 
 #: Trend series: Okabe-Ito colours, each also with its own line dash and point shape (never colour alone).
@@ -164,7 +165,7 @@ def tartan_rug_chart(cells: pd.DataFrame, title: str) -> alt.LayerChart:
                                           columns=3, symbolType="square", symbolSize=200)),
         tooltip=tooltip,
     )
-    labels = base.mark_text(fontSize=11, baseline="middle").encode(
+    labels = base.mark_text(fontSize=10, baseline="middle").encode(
         text="text:N",
         color=alt.Color("band:N", scale=alt.Scale(domain=bands, range=[BAND_TEXT_COLOURS[b] for b in bands]),
                         legend=None),
@@ -172,8 +173,9 @@ def tartan_rug_chart(cells: pd.DataFrame, title: str) -> alt.LayerChart:
     )
     return alt.layer(rects, labels).properties(
         title=title,
-        width=alt.Step(RUG_CELL_WIDTH),  # per cell: the grid grows with the LAs and measures shown
-        height=alt.Step(RUG_CELL_HEIGHT),
+        # columns 74 px wide, squeezed to fit a laptop's page (the whole rug in view); rows 30 px each
+        width=min(len(headers) * RUG_CELL_WIDTH, RUG_MAX_WIDTH),
+        height=alt.Step(RUG_CELL_HEIGHT),  # per row: the grid grows with the LAs shown
         description=f"{title}. Grid of local authorities by measures; each cell shows the value and its quartile "
                     "band letter (A best). The same figures are in the table below the chart.",
         # width and height are the grid's: the headings and the legend are added around it (Streamlit would

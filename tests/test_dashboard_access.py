@@ -20,6 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards import data_access
+from dashboards.app import PAGE_MODULES
 from dashboards.disclosure import public_indicators
 from dashboards.roles import PUBLIC_VIEWER, Role, Viewer, indicator_filter
 from dashboards.users import (
@@ -33,6 +34,7 @@ from dashboards.users import (
     user_for_email,
     verify_password,
 )
+from dashboards.views.common import SOURCE_WORDS
 from orchestration.cli_users import DEMO_USERS, ensure_demo_users
 from orchestration.settings import Settings
 from tests.dashboard_apptest import APP, TIMEOUT, open_app, open_page, texts
@@ -352,3 +354,42 @@ def test_oidc_identity_not_in_the_users_file_is_public(home: Path, serving: Path
     assert "Someone: public" in texts(at)
     with pytest.raises(ValueError, match="navigation page"):
         at.switch_page("views/submissions.py")
+
+
+# ------------------------------------------------------------------- every page, every role, on the demo
+
+DEMO_VIEWERS = {
+    "public": PUBLIC_VIEWER,
+    "la": Viewer("dana", "Dana Director", Role.LA, la_code="391"),
+    "analyst": Viewer("ann", "Ann Analyst", Role.ANALYST, alliance_code="E12000001"),
+}
+
+
+@pytest.mark.parametrize("module", [m.__name__.rsplit(".", 1)[1] for m in PAGE_MODULES])
+@pytest.mark.parametrize("role", list(DEMO_VIEWERS))
+def test_every_page_for_every_role(demo_home: Path, monkeypatch: pytest.MonkeyPatch, role: str, module: str) -> None:
+    """Each page opens without an error for the roles it lists and cannot be reached by the others; a public
+    viewer's page never says a figure was computed from the returns."""
+    monkeypatch.setenv("WORKFORCE_HOME", str(demo_home))
+    viewer = DEMO_VIEWERS[role]
+    page = next(m for m in PAGE_MODULES if m.__name__.endswith(f".{module}"))
+    if viewer.role not in page.ROLES:
+        with pytest.raises(ValueError, match="navigation page"):
+            open_page(viewer, module)
+        return
+    at = open_page(viewer, module)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == page.TITLE
+    failures = [e.value for e in at.error if "No data to show" in e.value or "cannot be read" in e.value]
+    assert not failures, failures  # the friendly data-access errors of app.run_page (other errors are flags)
+    shown = texts(at)
+    assert f"{viewer.display_name}: {role}" in shown
+    if role == "public":
+        assert SOURCE_WORDS["returns"] not in shown
+
+
+def test_page_roles_are_as_documented() -> None:
+    """Submissions are for la and analyst users only; every other page is open to every role."""
+    roles = {m.__name__.rsplit(".", 1)[1]: m.ROLES for m in PAGE_MODULES}
+    assert roles.pop("submissions") == {Role.LA, Role.ANALYST}
+    assert all(allowed == frozenset(Role) for allowed in roles.values()), roles
