@@ -131,17 +131,22 @@ def _ingest_paths(paths: list[Path], expected_la: str | None, skip_loaded: bool 
             kind = recognise(handle.read(HEAD_BYTES), path.name)
         (published if kind == "ees_csv" else returns).append(str(path))
     print(f"ingesting {len(published) + len(returns)} file(s)", flush=True)
-    results = []
-    if published:
-        config = {"paths": published, "expected_la": expected_la, "skip_loaded": skip_loaded}
-        results.append(_execute("ingest_published", {"raw__published_indicators": config}))
-    if returns:
-        config = {"paths": returns, "expected_la": expected_la, "skip_loaded": skip_loaded}
-        if len(returns) == 1:
-            key = route(Path(returns[0])).partition_key
-            results.append(_execute("ingest_return", {"returns": config}, partition_key=key))
-        else:
-            results.append(_execute("ingest_return", {"returns": config}))  # a batch: no single partition
+    published_config = {"paths": published, "expected_la": expected_la, "skip_loaded": skip_loaded}
+    returns_config = {"paths": returns, "expected_la": expected_la, "skip_loaded": skip_loaded}
+    if len(returns) == 1:
+        results = [_execute("ingest_return", {"returns": returns_config},
+                            partition_key=route(Path(returns[0])).partition_key)]
+        if published:
+            results.append(_execute("ingest_published", {"raw__published_indicators": published_config}))
+    elif returns and published:  # a batch: one run, no single partition
+        results = [_execute("ingest_batch", {"returns": returns_config,
+                                             "raw__published_indicators": published_config})]
+    elif returns:
+        results = [_execute("ingest_return", {"returns": returns_config})]
+    elif published:
+        results = [_execute("ingest_published", {"raw__published_indicators": published_config})]
+    else:
+        results = []  # nothing to ingest
     return _exit_code(results)
 
 

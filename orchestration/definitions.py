@@ -6,10 +6,9 @@ import sys
 from pathlib import Path
 
 from dagster import Definitions, in_process_executor
-from dagster_dbt import DbtCliResource
 
 from orchestration.assets.checks import gx_workforce_indicators
-from orchestration.assets.dbt import workforce_dbt_models, workforce_dbt_project
+from orchestration.assets.dbt import WorkforceDbtCliResource, workforce_dbt_models, workforce_dbt_project
 from orchestration.assets.export import ees_indicators
 from orchestration.assets.ingest import published_indicators, returns, validation_only
 from orchestration.assets.publish import serving_copy
@@ -25,8 +24,8 @@ defs = Definitions(
     resources={
         "workforce": WorkforceConfig.from_env(),
         # dbt from this environment (.venv/bin/dbt), whether or not the venv is on PATH
-        "dbt": DbtCliResource(project_dir=workforce_dbt_project,
-                              dbt_executable=str(Path(sys.executable).with_name("dbt"))),
+        "dbt": WorkforceDbtCliResource(project_dir=workforce_dbt_project,
+                                       dbt_executable=str(Path(sys.executable).with_name("dbt"))),
     },
     # One process writes warehouse.duckdb at a time (DuckDB: one writer); the assets also share the
     # "warehouse_writer" pool for deployments that use another executor.

@@ -19,15 +19,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orchestration.partitions import HEAD_BYTES, la_units, recognise
-from validation.csww import CswwFile, validate_csww_batch
+from orchestration.recognition import HEAD_BYTES, la_units, recognise
+from validation.csww import CswwFile, validate_csww, validate_csww_batch
+from validation.ees import validate_ees
 from validation.issues import Issue
 from validation.readers.csww_xml import MAX_BYTES
 from validation.result import ValidationResult
 
 CHUNK_WEIGHT = 12 * 1024 * 1024  # bytes of XML (or the equivalent) validated in one call
 WORKBOOK_WEIGHT = 300 * 1024  # validating a workbook costs about as much as this much XML
-POOL_MIN_FILES = 16  # fewer files than this are validated in this process (no pool to start)
+POOL_MIN_WEIGHT = 3 * CHUNK_WEIGHT  # less work than this is validated in this process (a pool takes ~2 s to start)
 PRELOAD = ["orchestration.ingest_batch", "validation.csww", "validation.workbook", "validation.ees",
            "validation.report"]
 
@@ -69,7 +70,6 @@ def chunks(items: Sequence, weigh, limit: int = CHUNK_WEIGHT) -> Iterator[list]:
 def validate_chunk(items: list[ToValidate], secret: bytes, expected_la: str | None) -> ChunkResult:
     """Validate a chunk of files: the CSWW returns in one batch, the workbooks in another, anything else one by
     one."""
-    from orchestration.ingestion import validate_file
     from validation.workbook import WorkbookFile, validate_workbook_batch
 
     seconds = {"read": 0.0, "parse": 0.0, "validate_csww": 0.0, "validate": 0.0}
@@ -106,6 +106,31 @@ def validate_chunk(items: list[ToValidate], secret: bytes, expected_la: str | No
     return ChunkResult(results=results, seconds=seconds)
 
 
+def validate_file(data: bytes, size: int, name: str, secret: bytes, expected_la: str | None) -> ValidationResult:
+    """Recognise a file by its content and run the validator for its kind."""
+    units = la_units()
+    if size > MAX_BYTES:
+        result = ValidationResult(file_name=name)
+        result.issues.append(Issue("FILE001", None, None, None,
+                                   f"the file is {size:,} bytes, far larger than any real return "
+                                   f"(limit {MAX_BYTES:,}): not read"))
+        return result
+    kind = recognise(data[:HEAD_BYTES], name)
+    if kind == "csww_xml":
+        return validate_csww(data, file_name=name, known_la_codes=units, secret=secret, expected_la=expected_la)
+    if kind == "workbook":
+        from validation.workbook import validate_workbook
+
+        return validate_workbook(data, file_name=name, known_la_codes=set(units), expected_la=expected_la)
+    if kind == "ees_csv":
+        return validate_ees(data, file_name=name, known_la_codes=set(units.values()))
+    result = ValidationResult(file_name=name)
+    result.issues.append(Issue("FILE001", None, None, None,
+                               "not a return this product recognises: expected the CSWW census XML, the "
+                               "regional workbook (.xlsx) or a published EES indicators file (.csv)"))
+    return result
+
+
 @dataclass(frozen=True)
 class ReportJob:
     base: Path
@@ -137,9 +162,9 @@ class InlineExecutor(Executor):
         return future
 
 
-def workers_for(files: int) -> int:
-    """How many worker processes a batch of ``files`` gets (0: validate in this process)."""
-    if files < POOL_MIN_FILES:
+def workers_for(total_weight: int) -> int:
+    """How many worker processes a batch of this much work (``weight`` summed) gets (0: in this process)."""
+    if total_weight < POOL_MIN_WEIGHT:
         return 0
     configured = os.environ.get("WORKFORCE_INGEST_WORKERS")
     return int(configured) if configured else (os.cpu_count() or 1)
@@ -155,6 +180,8 @@ def executor(workers: int) -> Iterator[Executor]:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    for _ in range(workers):  # start the workers now (they load the validators) rather than at the first task
+        pool.submit(int)
     try:
         yield pool
     finally:

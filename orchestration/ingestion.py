@@ -34,12 +34,9 @@ from orchestration.ingest_batch import (
     workers_for,
     write_report_chunk,
 )
-from orchestration.partitions import HEAD_BYTES, la_units, recognise
+from orchestration.ingest_batch import validate_file as validate_file  # re-exported: what `ingest` runs per file
 from orchestration.settings import Settings
 from validation import privacy
-from validation.csww import validate_csww
-from validation.ees import validate_ees
-from validation.issues import Issue
 from validation.readers.csww_xml import MAX_BYTES
 from validation.report import summary_rows
 from validation.result import ValidationResult
@@ -195,9 +192,11 @@ def ingest(paths: Iterable[Path], settings: Settings, *, load: bool = True, expe
         if con is not None:
             warehouse.create_raw_tables(con)
         loaded = _loaded_submissions(con) if con is not None and skip_loaded else {}
-        staged = _stage(files, settings if con is not None else None, loaded, stats)
-        stats.workers = workers_for(sum(entry.skipped is None for entry in staged))
+        # the pool (if the work is large) starts while the files are archived: the work is estimated from the
+        # files' sizes, leaving out names already loaded (nearly always unchanged when `workforce run` skips)
+        stats.workers = workers_for(_estimated_weight(files, {name for _, name in loaded}))
         with executor(stats.workers) as pool:
+            staged = _stage(files, settings if con is not None else None, loaded, stats)
             validating: deque = deque()  # (staged chunk, validation future), in file order
             reporting: deque = deque()  # (outcomes, report future), in file order
             for chunk in _chunks(staged):
@@ -215,6 +214,17 @@ def ingest(paths: Iterable[Path], settings: Settings, *, load: bool = True, expe
             con.close()
     stats.records = sum(o.rows_received for o in outcomes)
     return outcomes
+
+
+def _estimated_weight(files: list[Path], loaded_names: set[str]) -> int:
+    total = 0
+    for path in files:
+        if path.name not in loaded_names:
+            try:
+                total += weight(ToValidate(path, path.name, path.stat().st_size))
+            except OSError:
+                continue
+    return total
 
 
 def _chunks(staged: list[_Staged]) -> Iterator[list[_Staged]]:
@@ -348,31 +358,6 @@ def _already_loaded(row: tuple | None, path: Path) -> FileOutcome | None:
         return None
     return FileOutcome(path, checksum, return_type, status, la, year, received, accepted, rejected, errors,
                        warnings, Path(html), Path(xlsx))
-
-
-def validate_file(data: bytes, size: int, name: str, secret: bytes, expected_la: str | None) -> ValidationResult:
-    """Recognise a file by its content and run the validator for its kind."""
-    units = la_units()
-    if size > MAX_BYTES:
-        result = ValidationResult(file_name=name)
-        result.issues.append(Issue("FILE001", None, None, None,
-                                   f"the file is {size:,} bytes, far larger than any real return "
-                                   f"(limit {MAX_BYTES:,}): not read"))
-        return result
-    kind = recognise(data[:HEAD_BYTES], name)
-    if kind == "csww_xml":
-        return validate_csww(data, file_name=name, known_la_codes=units, secret=secret, expected_la=expected_la)
-    if kind == "workbook":
-        from validation.workbook import validate_workbook
-
-        return validate_workbook(data, file_name=name, known_la_codes=set(units), expected_la=expected_la)
-    if kind == "ees_csv":
-        return validate_ees(data, file_name=name, known_la_codes=set(units.values()))
-    result = ValidationResult(file_name=name)
-    result.issues.append(Issue("FILE001", None, None, None,
-                               "not a return this product recognises: expected the CSWW census XML, the "
-                               "regional workbook (.xlsx) or a published EES indicators file (.csv)"))
-    return result
 
 
 # What a resubmission changed: totals of the new return beside those of the return it replaces.

@@ -18,6 +18,9 @@ ingest_return_job = define_asset_job(
     description="Load one LA's return for one census year into the raw layer (no build).")
 ingest_published_job = define_asset_job(
     "ingest_published", selection=PUBLISHED, description="Load published EES statistics files (no build).")
+ingest_batch_job = define_asset_job(
+    "ingest_batch", selection=RETURNS | PUBLISHED,
+    description="Load many returns and published files in one run (no partition key: the command line's batch).")
 build_job = define_asset_job(
     "build", selection=BUILD, description="dbt build (models and tests), then publish the serving copy.")
 export_ees_job = define_asset_job(
@@ -33,5 +36,5 @@ published_and_build_job = define_asset_job(
     "published_and_build", selection=PUBLISHED | BUILD,
     description="A new published statistics file from the inbox: load it, rebuild, publish.")
 
-JOBS = [ingest_return_job, ingest_published_job, build_job, export_ees_job, validate_job, return_and_build_job,
-        published_and_build_job]
+JOBS = [ingest_return_job, ingest_published_job, ingest_batch_job, build_job, export_ees_job, validate_job,
+        return_and_build_job, published_and_build_job]

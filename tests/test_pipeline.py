@@ -78,6 +78,17 @@ def test_run_reports_one_line_per_file(region_home):
     assert "published" in log
 
 
+def test_run_again_leaves_out_files_already_loaded(region_home):
+    reports = {path: path.stat().st_mtime_ns for path in (region_home / "reports").iterdir()}
+    before = serving(region_home, "select * from marts.workforce_indicators order by all")
+    result = workforce(region_home, "run")
+    assert result.returncode == 1, result.stdout + result.stderr  # notes.csv is still rejected
+    assert "durham_2025.xml: accepted" in result.stdout and "notes.csv: rejected" in result.stdout
+    # nothing was validated or reported again, and the warehouse is the same
+    assert {path: path.stat().st_mtime_ns for path in (region_home / "reports").iterdir()} == reports
+    assert serving(region_home, "select * from marts.workforce_indicators order by all") == before
+
+
 def test_la_row_matches_hand_computation(region_home):
     row = serving(region_home, """
         select inpost_fte, inpost_headcount, leavers_fte, turnover_rate_fte, agency_fte, agency_rate_fte,

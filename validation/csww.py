@@ -15,6 +15,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow
 
 from validation import privacy
 from validation.issues import Issue
@@ -26,7 +27,7 @@ from validation.readers.csww_xml import (
     read_csww_xml,
 )
 from validation.result import ValidationResult
-from validation.schemas.csww import LA_LEVEL_SCHEMA, WORKER_SCHEMA, failures
+from validation.schemas.csww import LA_LEVEL_SCHEMA, WORKER_SCHEMA, failures, to_numbers
 
 WORKER_COLUMNS = {
     "AgencyWorker": ("agency_worker", "int"), "FTE": ("fte", "float"),
@@ -226,9 +227,10 @@ def _validate_workers(all_read: list[_Read], secret: bytes) -> dict[int, float]:
     sizes = np.array([len(entry.message.workers) for entry in read])
     offsets = np.concatenate([[0], np.cumsum(sizes)])
     file_of = np.repeat(np.arange(len(read)), sizes)
-    raw = pd.DataFrame({item: [w.items.get(item) for w in workers] for item in WORKER_ITEMS}, dtype="string")
+    items = [w.items for w in workers]
+    raw = _text_frame(items, WORKER_ITEMS)
     lines = pd.Series([w.line for w in workers], dtype="Int64")
-    refs = pd.Series(privacy.worker_refs([w.items.get("SWENo") for w in workers], secret), dtype="string")
+    refs = pd.Series(privacy.worker_refs([i.get("SWENo") for i in items], secret), dtype="string")
     start = pd.Series(np.repeat(np.array([e.start for e in read], dtype="datetime64[ns]"), sizes))
     reference = pd.Series(np.repeat(np.array([e.reference for e in read], dtype="datetime64[ns]"), sizes))
     issues: list[tuple[int, str, str | None, str | None, str]] = []  # (row, code, item, value, message)
@@ -277,6 +279,16 @@ def _validate_workers(all_read: list[_Read], secret: bytes) -> dict[int, float]:
     sums = fte[agency].groupby(kept_file[agency.to_numpy()]).sum()
     return {numbers[f]: float(sums.get(f, 0.0)) for f in range(len(read))
             if kept_offsets[f + 1] > kept_offsets[f]}
+
+
+_TEXT = pyarrow.string()
+
+
+def _text_frame(items: list[dict[str, str | None]], columns: tuple[str, ...]) -> pd.DataFrame:
+    """The items of many records as a frame of text columns (pandas' "string" dtype), built by Arrow; the
+    same frame as ``pd.DataFrame({c: [i.get(c) for i in items] for c in columns}, dtype="string")``."""
+    table = pyarrow.Table.from_pylist(items, schema=pyarrow.schema([(c, _TEXT) for c in columns]))
+    return table.to_pandas(types_mapper={_TEXT: pd.StringDtype()}.get)
 
 
 def _file_issues(entry: _Read, issues: list[tuple[int, str, str | None, str | None, str]], offset: int,
@@ -368,7 +380,7 @@ def _typed(frame: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataF
         elif kind == "date":
             out[name] = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
         else:
-            numbers = pd.to_numeric(values, errors="coerce")
+            numbers = to_numbers(values)
             out[name] = numbers.round().astype("Int64") if kind == "int" else numbers.astype("Float64")
     return out
 

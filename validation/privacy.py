@@ -54,8 +54,8 @@ def worker_refs(swenos: list[str | None], secret: bytes) -> list[str | None]:
         if sweno is None or not sweno.strip():
             refs.append(None)
             continue
-        digest = keyed.copy()
-        digest.update(normalise_sweno(sweno).encode("utf-8"))
+        digest = keyed.copy()  # normalise_sweno, inline (the common case has no space to take out)
+        digest.update((sweno.upper() if sweno.isalnum() else normalise_sweno(sweno)).encode("utf-8"))
         refs.append(digest.hexdigest())
     return refs
 

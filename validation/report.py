@@ -25,14 +25,17 @@ STATUS_TEXT = {
 }
 
 
+ISSUE_COLUMNS = ["rule_code", "severity", "line", "record", "worker_ref", "item", "value", "message", "what_to_do"]
+
+
+def issue_rows(issues: list[Issue]) -> list[list[object]]:
+    """One row per issue, in ``ISSUE_COLUMNS`` order (the worker reference shortened to 12 characters)."""
+    return [[i.rule_code, i.severity, i.line, i.record_number, (i.worker_ref or "")[:12], i.item, i.value,
+             i.message, i.action] for i in issues]
+
+
 def issues_frame(issues: list[Issue]) -> pd.DataFrame:
-    rows = [{
-        "rule_code": i.rule_code, "severity": i.severity, "line": i.line, "record": i.record_number,
-        "worker_ref": (i.worker_ref or "")[:12], "item": i.item, "value": i.value, "message": i.message,
-        "what_to_do": i.action,
-    } for i in issues]
-    columns = ["rule_code", "severity", "line", "record", "worker_ref", "item", "value", "message", "what_to_do"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(issue_rows(issues), columns=ISSUE_COLUMNS)
 
 
 def summary_rows(*, file_name: str, checksum: str, la: str | None, year: int | None, status: str,
@@ -53,10 +56,10 @@ def summary_rows(*, file_name: str, checksum: str, la: str | None, year: int | N
 def write_reports(base: Path, summary: list[tuple[str, str]], issues: list[Issue]) -> tuple[Path, Path]:
     """Write ``base``.html and ``base``.xlsx; return their paths."""
     base.parent.mkdir(parents=True, exist_ok=True)
-    frame = issues_frame(issues)
+    rows = issue_rows(issues)
     html_path, xlsx_path = base.with_suffix(".html"), base.with_suffix(".xlsx")
-    html_path.write_text(_html(summary, frame), encoding="utf-8")
-    _xlsx(xlsx_path, summary, frame)
+    html_path.write_text(_html(summary, rows), encoding="utf-8")
+    _xlsx(xlsx_path, summary, rows)
     return html_path, xlsx_path
 
 
@@ -67,19 +70,19 @@ def _rule_rows() -> list[list[object]]:
     return [[r.code, r.severity, r.scope, r.description, r.action] for r in RULES.values()]
 
 
-def _xlsx(path: Path, summary: list[tuple[str, str]], frame: pd.DataFrame) -> None:
+def _xlsx(path: Path, summary: list[tuple[str, str]], rows: list[list[object]]) -> None:
     """Summary, Issues and Rules sheets, written cell by cell: text always as text (never a formula or a
     link), numbers as numbers, missing values as empty cells. Built in memory, written once."""
     book = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_formulas": False,
                                            "strings_to_urls": False, "strings_to_numbers": False})
     header = book.add_format({"bold": True, "border": 1})
     sheets = (("Summary", ["item", "value"], [list(row) for row in summary]),
-              ("Issues", list(frame.columns), frame.itertuples(index=False, name=None)),
+              ("Issues", ISSUE_COLUMNS, rows),
               ("Rules", RULE_COLUMNS, _rule_rows()))
-    for name, columns, rows in sheets:
+    for name, columns, values in sheets:
         sheet = book.add_worksheet(name)
         sheet.write_row(0, 0, columns, header)
-        for number, row in enumerate(rows, start=1):
+        for number, row in enumerate(values, start=1):
             for column, value in enumerate(row):
                 _cell(sheet, number, column, value)
     book.close()
@@ -96,9 +99,9 @@ def _cell(sheet, row: int, column: int, value: object) -> None:
         sheet.write_string(row, column, str(value))
 
 
-def _html(summary: list[tuple[str, str]], frame: pd.DataFrame) -> str:
+def _html(summary: list[tuple[str, str]], issues: list[list[object]]) -> str:
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in summary)
-    table = _html_table(frame) if len(frame) else "<p>No issues found.</p>"
+    table = _html_table(issues) if issues else "<p>No issues found.</p>"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Validation report</title>
 <style>body{{font-family:sans-serif;margin:2em;color:#1b1b1b}} table{{border-collapse:collapse}}
@@ -109,10 +112,9 @@ th{{background:#f3f2f1}}</style></head>
 """
 
 
-def _html_table(frame: pd.DataFrame) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{_html_value(v)}</td>" for v in row) + "</tr>\n"
-                   for row in frame.itertuples(index=False, name=None))
+def _html_table(issues: list[list[object]]) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in ISSUE_COLUMNS)
+    body = "".join("<tr>" + "".join(f"<td>{_html_value(v)}</td>" for v in row) + "</tr>\n" for row in issues)
     return f'<table class="dataframe issues">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>'
 
 

@@ -4,7 +4,6 @@ from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetKey, asse
 
 from orchestration import timings
 from orchestration.resources import WorkforceConfig
-from validation.suites.workforce_indicators import failed, load_workforce_indicators, run_workforce_indicators_suite
 
 WORKFORCE_INDICATORS = AssetKey(["marts", "workforce_indicators"])
 
@@ -12,8 +11,16 @@ WORKFORCE_INDICATORS = AssetKey(["marts", "workforce_indicators"])
 @asset_check(asset=WORKFORCE_INDICATORS, name="gx_workforce_indicators", blocking=True,
              description="Great Expectations suite on marts.workforce_indicators (keys, levels, ranges, symbols).")
 def gx_workforce_indicators(context: AssetCheckExecutionContext, workforce: WorkforceConfig) -> AssetCheckResult:
-    # the mart in the warehouse, read-only and briefly (dbt has finished writing it), before it is published
     with timings.timed(workforce.settings(), "quality_checks"):
+        # Great Expectations is imported here, when the check runs, not when the definitions load: its import
+        # (scipy and more) takes longer than the ingest of one return
+        from validation.suites.workforce_indicators import (
+            failed,
+            load_workforce_indicators,
+            run_workforce_indicators_suite,
+        )
+
+        # the mart in the warehouse, read-only and briefly (dbt has finished writing it), before it is published
         frame = load_workforce_indicators(workforce.settings().warehouse)
         success, summaries = run_workforce_indicators_suite(frame)
     failures = failed(summaries)

@@ -2,7 +2,10 @@
 
 
 import json
+import shutil
 from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
@@ -38,14 +41,55 @@ def workforce_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, wo
     """dbt build: seeds, staging, intermediate and marts models, and every dbt test."""
     workforce.export_warehouse_path()
     print("dbt build: seeds, models and tests ...", flush=True)
-    with timings.timed(workforce.settings(), "dbt_build") as details:
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    settings = workforce.settings()
+    with timings.timed(settings, "dbt_build") as details:
+        target = _build_target(settings.home / "dbt", context.run.run_id)
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False, target_path=target)
         yield from invocation.stream()
         results = json.loads(invocation.target_path.joinpath("run_results.json").read_text())["results"]
         details["nodes"] = len(results)
+        _keep_partial_parse(target)
     failed = [r for r in results if r["status"] in ("error", "fail")]
     print(f"dbt build: {len(results)} nodes, {len(failed)} failed", flush=True)
     for result in failed:
         print(f"  FAILED {result['unique_id']}: {(result.get('message') or '').strip()}", flush=True)
     if not invocation.is_successful():
         raise RuntimeError(f"dbt build failed: {len(failed)} model(s) or test(s) failed; nothing published")
+
+
+PARTIAL_PARSE = "partial_parse.msgpack"
+
+
+def _build_target(folder: Path, run_id: str) -> Path:
+    """This build's dbt target path, in the home, seeded with the home's last partial parse.
+
+    dbt re-parses the whole project when the profile changes, and the warehouse path (one per home) is part
+    of the profile, so the parse made at install time never serves a home: each home keeps its own (the
+    project files it was made from are checked by dbt as usual). Older build folders are removed.
+    """
+    for old in sorted(folder.glob("build-*"), key=lambda p: p.stat().st_mtime)[:-2]:
+        shutil.rmtree(old, ignore_errors=True)
+    target = folder / f"build-{run_id[:8]}"
+    target.mkdir(parents=True, exist_ok=True)
+    kept = folder / PARTIAL_PARSE
+    if kept.exists():
+        shutil.copy(kept, target / PARTIAL_PARSE)
+    return target
+
+
+def _keep_partial_parse(target: Path) -> None:
+    parsed = target / PARTIAL_PARSE
+    if parsed.exists():
+        shutil.copy(parsed, target.parent / PARTIAL_PARSE)
+
+
+class WorkforceDbtCliResource(DbtCliResource):
+    """dbt from this environment. Its version is read from the installed dbt-core package rather than by
+    running ``dbt --version`` before every build (the executable is this environment's own)."""
+
+    @cached_property
+    def _cli_version(self):
+        from dbt.version import __version__
+        from packaging import version
+
+        return version.parse(__version__)
