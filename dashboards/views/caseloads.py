@@ -21,7 +21,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data_access
-from dashboards.auth import current_viewer
 from dashboards.caseload_tables import (
     ALL_GROUPS,
     COL_ADDS,
@@ -53,10 +52,9 @@ from dashboards.comparison import split_rows
 from dashboards.measures import MEASURES, format_value, round_half_up, shown_as_number
 from dashboards.roles import ALL_ROLES, Role, Viewer
 from dashboards.views.common import (
-    data_source_caption,
     download_buttons,
     file_stem,
-    select_la_and_year,
+    start_page,
     symbols_legend,
     text_cell,
 )
@@ -273,15 +271,10 @@ def _trend_section(viewer: Viewer, la: pd.Series, code: str, year: int, la_name:
 
 def render() -> None:
     """Draw the page."""
-    st.title(TITLE)
-    data_source_caption(data_access.serving_copy_info())
-
-    viewer = current_viewer()
-    choice = select_la_and_year(viewer, URL_PATH)
-    if choice is None:
+    start = start_page(TITLE, URL_PATH)
+    if start is None:
         return
-    code, year, la_label = choice
-    assert year is not None
+    viewer, code, year, la_label = start
 
     la, region = split_rows(data_access.la_and_region(viewer, code, year))
     if la is None:

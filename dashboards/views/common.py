@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data_access
+from dashboards.auth import current_viewer
 from dashboards.data_access import ServingCopyInfo
 from dashboards.measures import SYMBOLS
 from dashboards.roles import Viewer
@@ -135,3 +136,22 @@ def select_la_and_year(viewer: Viewer, page_key: str, detail_only: bool = False,
                                 key=f"{page_key}.year")
     st.session_state[CHOSEN_YEAR] = int(year)
     return code, int(year), labels[code]
+
+
+def start_page(title: str, page_key: str, intro: str | None = None,
+               detail_only: bool = False) -> tuple[Viewer, str, int, str] | None:
+    """The opening every LA page shares: title, where the data comes from, an optional one-line introduction,
+    and the sidebar's LA and year. Returns (viewer, old_la_code, year, LA name shown), or None when there is
+    nothing to choose (a message has been shown)."""
+    st.title(title)
+    data_source_caption(data_access.serving_copy_info())
+    if intro:
+        st.caption(intro)
+    viewer = current_viewer()
+    choice = select_la_and_year(viewer, page_key, detail_only=detail_only)
+    if choice is None:
+        return None
+    code, year, la_label = choice
+    if year is None:
+        return None
+    return viewer, code, year, la_label

@@ -18,7 +18,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data_access
-from dashboards.auth import current_viewer
 from dashboards.charts import trend_chart
 from dashboards.measures import (
     MEASURES,
@@ -34,10 +33,9 @@ from dashboards.measures import (
 from dashboards.roles import ALL_ROLES, Viewer
 from dashboards.views.common import (
     SOURCE_WORDS,
-    data_source_caption,
     download_buttons,
     file_stem,
-    select_la_and_year,
+    start_page,
     symbols_legend,
 )
 
@@ -224,14 +222,10 @@ def _region_name(viewer: Viewer, rows: pd.DataFrame) -> str:
 
 def render() -> None:
     """Draw the page."""
-    st.title(TITLE)
-    data_source_caption(data_access.serving_copy_info())
-    viewer = current_viewer()
-    choice = select_la_and_year(viewer, URL_PATH)
-    if choice is None:
+    start = start_page(TITLE, URL_PATH)
+    if start is None:
         return
-    code, year, la_label = choice
-    assert year is not None
+    viewer, code, year, la_label = start
     rows = data_access.la_profile(viewer, code, year)
     year_rows = rows[rows["time_period"].astype(int) == year] if not rows.empty else rows
     if year_rows.empty:

@@ -10,17 +10,15 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data_access
-from dashboards.auth import current_viewer
 from dashboards.charts import comparison_bar_chart
 from dashboards.comparison import COL_DEFINITION, comparison_table, headline, rate_chart_data, split_rows
 from dashboards.measures import HEADLINE_COLUMNS, MEASURES, present
 from dashboards.roles import ALL_ROLES
 from dashboards.views.common import (
     SOURCE_WORDS,
-    data_source_caption,
     download_buttons,
     file_stem,
-    select_la_and_year,
+    start_page,
     symbols_legend,
     text_cell,
 )
@@ -32,15 +30,10 @@ URL_PATH = "la-vs-region"
 
 def render() -> None:
     """Draw the page."""
-    st.title(TITLE)
-    data_source_caption(data_access.serving_copy_info())
-
-    viewer = current_viewer()
-    choice = select_la_and_year(viewer, URL_PATH)
-    if choice is None:
+    start = start_page(TITLE, URL_PATH)
+    if start is None:
         return
-    code, year, la_label = choice
-    assert year is not None
+    viewer, code, year, la_label = start
 
     la, region = split_rows(data_access.la_and_region(viewer, code, year))
     if la is None:  # the file was replaced between two queries and the LA went; the next run fixes it

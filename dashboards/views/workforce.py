@@ -14,17 +14,15 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data_access
-from dashboards.auth import current_viewer
 from dashboards.charts import trend_chart, workforce_composition_chart
 from dashboards.comparison import headline
 from dashboards.measures import MEASURES, shown_as_number
 from dashboards.roles import ALL_ROLES, Viewer
 from dashboards.views.common import (
     SOURCE_WORDS,
-    data_source_caption,
     download_buttons,
     file_stem,
-    select_la_and_year,
+    start_page,
     symbols_legend,
 )
 from dashboards.workforce_figures import (
@@ -72,18 +70,13 @@ def scoped_rows(viewer: Viewer, old_la_code: str, year: int) -> pd.DataFrame:
 
 def render() -> None:
     """Draw the page."""
-    st.title(TITLE)
-    data_source_caption(data_access.serving_copy_info())
-    st.caption("Who works in children's social care in an LA: its own social workers, agency social workers, the "
-               "posts left vacant, sickness absence, and the staff who support social workers without being "
-               "social workers themselves.")
-
-    viewer = current_viewer()
-    choice = select_la_and_year(viewer, URL_PATH)
-    if choice is None:
+    start = start_page(TITLE, URL_PATH, intro=(
+        "Who works in children's social care in an LA: its own social workers, agency social workers, the posts "
+        "left vacant, sickness absence, and the staff who support social workers without being social workers "
+        "themselves."))
+    if start is None:
         return
-    code, year, la_label = choice
-    assert year is not None
+    viewer, code, year, la_label = start
 
     series = pick_series(scoped_rows(viewer, code, year), code)
     la = row_of(series, "LA", year)

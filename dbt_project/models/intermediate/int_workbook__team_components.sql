@@ -47,13 +47,7 @@ team_totals as (
 
     select
         teams.submission_id,
-        sum(
-            coalesce(teams.children_cin, 0) * weights.w_cin
-            + coalesce(teams.children_cp, 0) * weights.w_cp
-            + coalesce(teams.children_cla, 0) * weights.w_cla
-            + coalesce(teams.children_care_leavers, 0) * weights.w_cl
-            + coalesce(teams.children_in_proceedings, 0) * weights.w_court
-        ) as weighted_children,
+        sum({{ weighted_children('teams', 'weights') }}) as weighted_children,
         sum(teams.case_holders_fte) as teams_case_holders_fte,
         sum(case when teams.case_holders_fte > 0 then 1 else 0 end) as teams_with_caseload,
         sum(case

@@ -3,8 +3,8 @@
 -- children by kind, children allocated, caseload per FTE against the team type's limit (seed
 -- team_type_limits, applies_to 'team'), and the complexity-weighted children and caseload of the team.
 --
--- The weighted children and the over-limit rule are those of int_workbook__team_components, row by row
--- (weights: seed caseload_weights; a missing child count adds nothing; over the limit means strictly above),
+-- The weighted children (macro weighted_children, shared with int_workbook__team_components) and the
+-- over-limit rule are those of int_workbook__team_components, row by row (over the limit: strictly above),
 -- so the rows of an LA add up to its weighted_children, teams_case_holders_fte and teams_over_limit there,
 -- and weighted_caseload of marts.workforce_indicators is sum(weighted_children) / sum(case_holders_fte)
 -- over these rows (a dbt test checks both). An LA that sent no Teams rows has no rows here.
@@ -61,11 +61,7 @@ weighted as (
         teams.vacancy_fte,
         teams.agency_fte,
         team_limits.caseload_limit,
-        coalesce(teams.children_cin, 0) * weights.w_cin
-            + coalesce(teams.children_cp, 0) * weights.w_cp
-            + coalesce(teams.children_cla, 0) * weights.w_cla
-            + coalesce(teams.children_care_leavers, 0) * weights.w_cl
-            + coalesce(teams.children_in_proceedings, 0) * weights.w_court as weighted_children
+        {{ weighted_children('teams', 'weights') }} as weighted_children
 
     from teams
     inner join current_submissions
