@@ -36,6 +36,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.disclosure import public_indicators
+from dashboards.measures import REPLACING_SYMBOLS
 from dashboards.roles import Role, Viewer, benchmark_filter, benchmarks_table, detail_filter, indicator_filter
 from orchestration.settings import Settings
 
@@ -422,9 +423,6 @@ BENCHMARK_COLUMNS: tuple[str, ...] = (
     "alliance_code", "polarity", "source",
 )
 
-#: Symbols that replace a value (the number is never shown): as ``dashboards.measures.REPLACING_SYMBOLS``.
-_REPLACING = frozenset({"c", "low", "x", "z"})
-
 #: Submission status words (``submission_status``), worst first.
 SUBMISSION_STATUS_WORDS: dict[str, str] = {
     "rejected": "Rejected: nothing loaded",
@@ -465,7 +463,7 @@ def _with_statuses(viewer: Viewer, bench: pd.DataFrame, where: str, params: Mapp
         long, on=keys + ["measure"], how="left")
     merged.index = out.index
     out["status"] = merged["symbol"].astype("object").where(merged["symbol"].notna(), None)
-    hidden = out["status"].isin(_REPLACING)
+    hidden = out["status"].isin(REPLACING_SYMBOLS)
     out.loc[hidden, ["value", "change_from_previous"]] = None
     return out
 

@@ -198,23 +198,9 @@ def raw_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 def replace_submission(
     con: duckdb.DuckDBPyConnection, submission_id: str, frames: dict[str, pd.DataFrame]
 ) -> None:
-    """Delete every raw row of one submission, then insert the given frames, in one transaction."""
-    con.execute("begin transaction")
-    try:
-        for table in RAW_TABLES:
-            con.execute(f"delete from {RAW_SCHEMA}.{table} where submission_id = ?", [submission_id])
-        for table, frame in frames.items():
-            if frame is None or frame.empty:
-                continue
-            columns = raw_columns(con, table)
-            aligned = frame.reindex(columns=columns)
-            con.register("incoming_frame", aligned)
-            con.execute(f"insert into {RAW_SCHEMA}.{table} by name select * from incoming_frame")
-            con.unregister("incoming_frame")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+    """Delete every raw row of one submission, then insert the given frames (whose rows carry their own
+    submission_id), in one transaction: ``replace_submissions`` for a batch of one."""
+    replace_submissions(con, [submission_id], {table: [(None, frame)] for table, frame in frames.items()})
 
 
 def replace_submissions(

@@ -49,10 +49,6 @@ from tests.dashboard_apptest import open_page
 from tests.serving_fixture import ANALYST, DONCASTER, indicator_rows, write_serving_copy
 from tests.serving_fixture import NATIONAL_MEASURES as FIXTURE_MEASURES
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboards" / "app.py")
-TIMEOUT = 60
-
-
 # ---------------------------------------------------------------------------------------------- fixtures
 
 @pytest.fixture
