@@ -19,13 +19,15 @@ test: install browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 
-## install: the locked environment in .venv (uv is installed with pip if it is missing) and dbt's manifest
+## install: the locked environment in .venv (uv is installed with pip if it is missing) and dbt's manifest.
+## Bytecode is compiled at install: every command starts Python (and dbt) afresh, and without .pyc files each
+## start compiles Dagster, dbt and pandas from source again (seconds a command where PYTHONDONTWRITEBYTECODE is set)
 install: $(VENV)/.installed prepare
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || [ -x .venv-tools/bin/uv ] || \
 	  ($(PYTHON) -m venv .venv-tools && .venv-tools/bin/pip install --quiet uv)
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	@touch $@
 
 ## prepare: build dbt's manifest (read by Dagster at load time)

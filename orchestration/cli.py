@@ -91,7 +91,7 @@ def _ingest(args: argparse.Namespace) -> int:
     paths = _existing(args.paths, "ingest")
     if paths is None:
         return 2
-    return _ingest_paths(paths, args.expected_la)
+    return _exit_code(_ingest_paths(paths, args.expected_la))
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -107,8 +107,32 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    code = _ingest_paths([Settings.from_env().ensure().inbox], None, skip_loaded=True)
-    return max(code, _exit_code([_execute("build")]))
+    """Ingest the inbox, then build. When the warehouse was complete before (orchestration/build_state.py),
+    only what the newly loaded files change is rebuilt: the assets downstream of the raw tables they went
+    into, with their checks; nothing new, nothing to build."""
+    from orchestration import build_state
+
+    settings = Settings.from_env().ensure()
+    ingested = _ingest_paths([settings.inbox], None, skip_loaded=True)
+    code = _exit_code(ingested)
+    if not (all(result.success for result in ingested) and build_state.warehouse_is_complete(settings)):
+        return max(code, _exit_code([_execute("build")]))
+    changed = _loaded_raw_assets(ingested)
+    if not changed:
+        print("nothing new was loaded: the warehouse and the serving copy are up to date "
+              "(`workforce build` rebuilds them)", flush=True)
+        return code
+    return max(code, _exit_code([_execute("build", downstream_of=changed)]))
+
+
+def _loaded_raw_assets(results) -> set:
+    """The raw assets that these ingest runs loaded at least one file into."""
+    return {event.asset_key for result in results for event in result.get_asset_materialization_events()
+            if _value(event.event_specific_data.materialization.metadata.get("files_loaded"), 1) > 0}
+
+
+def _value(entry, default):
+    return default if entry is None else entry.value
 
 
 def _existing(paths: list[Path], command: str) -> list[Path] | None:
@@ -119,7 +143,7 @@ def _existing(paths: list[Path], command: str) -> list[Path] | None:
     return [p.resolve() for p in paths]
 
 
-def _ingest_paths(paths: list[Path], expected_la: str | None, skip_loaded: bool = False) -> int:
+def _ingest_paths(paths: list[Path], expected_la: str | None, skip_loaded: bool = False) -> list:
     """Published files in one run; the returns in one run too: for a single file, its partition (LA x census
     year); for more, one batch run that records a materialization for each partition it loads."""
     from orchestration.ingestion import iter_files
@@ -147,7 +171,7 @@ def _ingest_paths(paths: list[Path], expected_la: str | None, skip_loaded: bool 
         results = [_execute("ingest_published", {"raw__published_indicators": published_config})]
     else:
         results = []  # nothing to ingest
-    return _exit_code(results)
+    return results
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -228,11 +252,10 @@ def _dashboard(args: argparse.Namespace) -> int:
 
 def ensure_dbt_manifest() -> Path:
     """Build dbt's manifest (dbt parse) when it is missing or older than the dbt project's files."""
+    from orchestration.build_state import project_files
+
     manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
-    sources = [p for folder in ("models", "macros", "tests") for p in (DBT_PROJECT_DIR / folder).rglob("*")
-               if p.is_file()]
-    sources += [DBT_PROJECT_DIR / "dbt_project.yml", *(PROJECT_ROOT / "seeds" / "reference").glob("*.csv")]
-    newest = max(p.stat().st_mtime for p in sources)
+    newest = max(p.stat().st_mtime for p in project_files())
     if not manifest.exists() or manifest.stat().st_mtime < newest:
         dbt = Path(sys.executable).with_name("dbt")
         subprocess.run([str(dbt), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
@@ -243,9 +266,10 @@ def ensure_dbt_manifest() -> Path:
 _INSTANCE = None
 
 
-def _execute(job_name: str, op_config: dict | None = None, partition_key=None):
+def _execute(job_name: str, op_config: dict | None = None, partition_key=None, downstream_of: set | None = None):
     """Run one of the definitions' jobs in process, against this home's Dagster instance (so runs show in
-    the Dagster UI)."""
+    the Dagster UI). ``downstream_of`` (asset keys) runs only the job's assets downstream of those, with
+    their checks and the checks on those assets themselves (dbt's tests on the raw sources)."""
     global _INSTANCE
     from dagster import DagsterInstance
 
@@ -261,6 +285,8 @@ def _execute(job_name: str, op_config: dict | None = None, partition_key=None):
     if op_config:
         run_config["ops"] = {op: {"config": config} for op, config in op_config.items()}
     job = defs.resolve_job_def(job_name)
+    if downstream_of:
+        job = _downstream_subset(defs, job, downstream_of)
     result = job.execute_in_process(run_config=run_config, instance=_INSTANCE, partition_key=partition_key,
                                     raise_on_error=False)
     if not result.success:
@@ -271,6 +297,20 @@ def _execute(job_name: str, op_config: dict | None = None, partition_key=None):
                     error = error.cause
                 print(f"FAILED {event.step_key}: {error.message.strip()}", file=sys.stderr)
     return result
+
+
+def _downstream_subset(defs, job, changed: set):
+    from dagster import AssetSelection
+
+    graph = defs.resolve_asset_graph()
+    in_job = job.asset_layer.selected_asset_keys
+    assets = AssetSelection.assets(*changed).downstream(include_self=False).resolve(graph) & in_job
+    job_checks = {key for key in graph.asset_check_keys if job.asset_layer.asset_graph.has(key)}
+    checks = {key for key in job_checks if key.asset_key in assets | changed}
+    names = ", ".join(sorted(key.to_user_string() for key in changed))
+    print(f"rebuilding what the new files change (downstream of {names}): {len(assets)} of {len(in_job)} assets, "
+          f"{len(checks)} of {len(job_checks)} checks", flush=True)
+    return job.get_subset(asset_selection=assets, asset_check_selection=checks)
 
 
 def _exit_code(results) -> int:

@@ -24,6 +24,13 @@ def field(description: str, name: str) -> str:
     return " ".join(match.group(1).split()) if match else ""
 
 
+def rules(column: dict) -> str:
+    """The column's constraints: 'not null', and each check's expression."""
+    found = ["not null" if c["type"] == "not_null" else f"`{c.get('expression')}`"
+             for c in column.get("constraints") or [] if c["type"] in ("not_null", "check")]
+    return "; ".join(found).replace("|", "\\|")
+
+
 def render(manifest: dict) -> str:
     marts = {node["name"]: node for node in manifest["nodes"].values()
              if node["resource_type"] == "model" and node["config"].get("schema") == "marts"}
@@ -31,17 +38,18 @@ def render(manifest: dict) -> str:
              "Generated from the dbt project's documentation by `make docs` "
              "(`orchestration/data_dictionary.py`); do not edit by hand. The tables are in schema `marts` of "
              "`serving.duckdb`. Unit, polarity and gap are quoted from each column's definition; polarity is "
-             "given for the measures that are banded and ranked (low is good / high is good).", ""]
+             "given for the measures that are banded and ranked (low is good / high is good). The rules are the "
+             "column's constraints, which DuckDB checks on every row as dbt writes the table.", ""]
     for name in sorted(marts, key=lambda n: (MART_ORDER.index(n) if n in MART_ORDER else 99, n)):
         node = marts[name]
         lines += [f"## marts.{name}", "", " ".join(node["description"].split()), "",
-                  "| column | definition | unit | polarity | gap it closes |", "|---|---|---|---|---|"]
+                  "| column | definition | unit | polarity | gap it closes | rules |", "|---|---|---|---|---|---|"]
         for column in node["columns"].values():
             text = " ".join(column.get("description", "").split())
             unit = field(text, "Unit")
             polarity = field(text, "Polarity") or ("none" if unit else "")
             gap = field(text, "Gap") or ("national (DfE) definition" if unit else "")
-            cells = [f"`{column['name']}`", text.replace("|", "\\|"), unit, polarity, gap]
+            cells = [f"`{column['name']}`", text.replace("|", "\\|"), unit, polarity, gap, rules(column)]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)

@@ -153,6 +153,7 @@ class IngestStats:
     """Where an ingest spent its time (seconds; the workers' seconds add up across processes)."""
 
     files: int = 0
+    skipped: int = 0  # already loaded unchanged (``skip_loaded``): neither validated nor loaded again
     records: int = 0
     workers: int = 0
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
@@ -254,6 +255,7 @@ def _stage(files: list[Path], settings: Settings | None, loaded: dict, stats: In
         entry = _Staged(path, checksum, archived, size, arrived_at)
         entry.skipped = _already_loaded(loaded.get((checksum, path.name)), path)
         staged.append(entry)
+        stats.skipped += entry.skipped is not None
     stats.add("archive", time.perf_counter() - began)
     return staged
 

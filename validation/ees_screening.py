@@ -331,8 +331,8 @@ def _check_time(data: pd.DataFrame) -> list[ScreeningFailure]:
     return failures
 
 
-def _cell(data: pd.DataFrame, i: int, column: str) -> str:
-    return data.at[i, column] if column in data.columns else ""
+def _cell(row: dict, column: str) -> str:
+    return row.get(column, "")
 
 
 def _year(period: str) -> int | None:
@@ -341,37 +341,37 @@ def _year(period: str) -> int | None:
 
 def _check_geography(data: pd.DataFrame, reference: Reference) -> list[ScreeningFailure]:
     failures: list[ScreeningFailure] = []
-    for i in range(len(data)):
-        level = data.at[i, "geographic_level"]
+    for i, row in enumerate(data.to_dict("records")):  # a dict per row: far cheaper than pandas' .at per cell
+        level = row["geographic_level"]
         if level not in LEVEL_COLUMNS:
             failures.append(ScreeningFailure(
                 "geographic_level", f"geographic_level {level!r} is not one of {list(LEVEL_COLUMNS)}",
                 i, "geographic_level"))
             continue
-        country = (data.at[i, "country_code"], data.at[i, "country_name"])
+        country = (row["country_code"], row["country_name"])
         if COUNTRIES.get(country[0]) != country[1]:
             failures.append(ScreeningFailure(
                 "country", f"country {country[0]!r} / {country[1]!r} is not E92000001 / England", i, "country_code"))
         for column in FINER_COLUMNS[level]:
-            if _cell(data, i, column):
+            if _cell(row, column):
                 failures.append(ScreeningFailure(
                     "geography_finer_filled", f"{column} is filled on a {level} row", i, column))
-        missing = [c for c in LEVEL_COLUMNS[level] if c in data.columns and not data.at[i, c]]
+        missing = [c for c in LEVEL_COLUMNS[level] if c in row and not row[c]]
         if level == "Local authority" and missing == ["new_la_code"]:
-            las = reference.local_authorities.get(data.at[i, "old_la_code"], ())
+            las = reference.local_authorities.get(row["old_la_code"], ())
             if las and all(la.last_year < reference.latest_year for la in las):
                 missing = []  # an authority that no longer exists may have no new code
         for column in missing:
             failures.append(ScreeningFailure("geography_missing", f"{column} is blank on a {level} row", i, column))
         if level == "Regional":
-            failures += _check_region(data, i, reference)
+            failures += _check_region(row, i, reference)
         elif level == "Local authority":
-            failures += _check_la(data, i, reference)
+            failures += _check_la(row, i, reference)
     return failures
 
 
-def _check_region(data: pd.DataFrame, i: int, reference: Reference) -> list[ScreeningFailure]:
-    code, name = _cell(data, i, "region_code"), _cell(data, i, "region_name")
+def _check_region(row: dict, i: int, reference: Reference) -> list[ScreeningFailure]:
+    code, name = _cell(row, "region_code"), _cell(row, "region_name")
     if not code:
         return []
     if code not in reference.regions:
@@ -383,8 +383,8 @@ def _check_region(data: pd.DataFrame, i: int, reference: Reference) -> list[Scre
     return []
 
 
-def _check_la(data: pd.DataFrame, i: int, reference: Reference) -> list[ScreeningFailure]:
-    old, new, name = (_cell(data, i, c) for c in LA_COLUMNS)
+def _check_la(row: dict, i: int, reference: Reference) -> list[ScreeningFailure]:
+    old, new, name = (_cell(row, c) for c in LA_COLUMNS)
     if not old:
         return []
     candidates = reference.local_authorities.get(old, ())
@@ -396,13 +396,13 @@ def _check_la(data: pd.DataFrame, i: int, reference: Reference) -> list[Screenin
         return [ScreeningFailure(
             "la_code_name", f"LA {old} / {new!r} / {name!r} does not match the official list ({old}: {official})",
             i, "la_name")]
-    year = _year(data.at[i, "time_period"])
+    year = _year(row["time_period"])
     current = [la for la in matches if reference.exists_in(la, year)]
     if not current:
         spans = ", ".join(f"{la.new_la_code} {la.first_year}-{la.last_year}" for la in matches)
         return [ScreeningFailure(
             "la_code_name", f"LA {old} {new} {name} did not exist in {year} ({spans})", i, "new_la_code")]
-    region = (_cell(data, i, "region_code"), _cell(data, i, "region_name"))
+    region = (_cell(row, "region_code"), _cell(row, "region_name"))
     if region[0] and not any(region in reference.allowed_regions(la) for la in current):
         allowed = " or ".join(f"{c} {n}" for c, n in sorted(reference.allowed_regions(current[0])))
         return [ScreeningFailure(

@@ -66,19 +66,23 @@ def write_reports(base: Path, summary: list[tuple[str, str]], issues: list[Issue
 RULE_COLUMNS = ["rule_code", "severity", "scope", "rule", "what_to_do"]
 
 
-def _rule_rows() -> list[list[object]]:
-    return [[r.code, r.severity, r.scope, r.description, r.action] for r in RULES.values()]
+def _rule_rows(issues: list[list[object]]) -> list[list[object]]:
+    """The rules the issues cite, in rule order (every rule is in validation/rules.py)."""
+    cited = {row[0] for row in issues}
+    return [[r.code, r.severity, r.scope, r.description, r.action] for r in RULES.values() if r.code in cited]
 
 
 def _xlsx(path: Path, summary: list[tuple[str, str]], rows: list[list[object]]) -> None:
-    """Summary, Issues and Rules sheets, written cell by cell: text always as text (never a formula or a
-    link), numbers as numbers, missing values as empty cells. Built in memory, written once."""
+    """Summary and Issues sheets, and a Rules sheet explaining the rules the issues cite, written cell by
+    cell: text always as text (never a formula or a link), numbers as numbers, missing values as empty cells.
+    Built in memory, written once. (A report once carried every rule, about half the cost of writing it:
+    with 1,800 returns in a national run, seconds spent on sheets that repeated the same text.)"""
     book = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_formulas": False,
                                            "strings_to_urls": False, "strings_to_numbers": False})
     header = book.add_format({"bold": True, "border": 1})
     sheets = (("Summary", ["item", "value"], [list(row) for row in summary]),
               ("Issues", ISSUE_COLUMNS, rows),
-              ("Rules", RULE_COLUMNS, _rule_rows()))
+              ("Rules", RULE_COLUMNS, _rule_rows(rows)))
     for name, columns, values in sheets:
         sheet = book.add_worksheet(name)
         sheet.write_row(0, 0, columns, header)

@@ -1,11 +1,26 @@
 """Great Expectations suites on the marts, as Dagster asset checks. A failure blocks publishing."""
 
+import threading
+
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetKey, asset_check
 
 from orchestration import timings
 from orchestration.resources import WorkforceConfig
 
 WORKFORCE_INDICATORS = AssetKey(["marts", "workforce_indicators"])
+
+
+def _import_suite() -> None:
+    import validation.suites.workforce_indicators  # noqa: F401  (Great Expectations and scipy)
+
+
+def preload_suite() -> threading.Thread:
+    """Import Great Expectations in a background thread (2-6 s) while dbt builds in its own process, so that
+    the check, which runs right after dbt, finds it imported. Python's import lock makes the check's own
+    import wait for this one rather than run twice."""
+    thread = threading.Thread(target=_import_suite, name="preload-great-expectations", daemon=True)
+    thread.start()
+    return thread
 
 
 @asset_check(asset=WORKFORCE_INDICATORS, name="gx_workforce_indicators", blocking=True,

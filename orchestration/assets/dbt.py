@@ -11,7 +11,8 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
-from orchestration import timings
+from orchestration import build_state, timings
+from orchestration.assets.checks import preload_suite
 from orchestration.resources import WorkforceConfig
 from orchestration.settings import DBT_PROJECT_DIR
 
@@ -42,6 +43,8 @@ def workforce_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, wo
     workforce.export_warehouse_path()
     print("dbt build: seeds, models and tests ...", flush=True)
     settings = workforce.settings()
+    build_state.build_started(settings)
+    preload_suite()  # the quality checks' imports, paid while dbt works in its own process
     with timings.timed(settings, "dbt_build") as details:
         target = _build_target(settings.home / "dbt", context.run.run_id)
         invocation = dbt.cli(["build"], context=context, raise_on_error=False, target_path=target)
@@ -85,7 +88,15 @@ def _keep_partial_parse(target: Path) -> None:
 
 class WorkforceDbtCliResource(DbtCliResource):
     """dbt from this environment. Its version is read from the installed dbt-core package rather than by
-    running ``dbt --version`` before every build (the executable is this environment's own)."""
+    running ``dbt --version`` before every build (the executable is this environment's own).
+
+    dagster-dbt also opens a dbt-core adapter in this process before starting dbt, for two optional
+    extras, row counts and column metadata (``fetch_row_counts``, ``fetch_column_metadata``), which these
+    assets do not use. Opening it imports dbt-core and dbt-duckdb and loads the profile and project here
+    (3-6 s of every build, before dbt starts), so it is not opened: the extras must not be turned on."""
+
+    def _initialize_dbt_core_adapter(self, args):
+        return None
 
     @cached_property
     def _cli_version(self):

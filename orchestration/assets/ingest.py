@@ -46,9 +46,12 @@ class IngestConfig(Config):
     skip_loaded: bool = False  # leave out files already loaded unchanged (`workforce run` on the inbox)
 
 
-def summarise(outcomes: list[FileOutcome]) -> dict[str, int]:
+def summarise(outcomes: list[FileOutcome], stats: IngestStats | None = None) -> dict[str, int]:
     return {
         "files": len(outcomes),
+        # files validated and loaded by this run; the others were already loaded unchanged (`workforce run`).
+        # The command line rebuilds only downstream of raw tables that a run loaded files into.
+        "files_loaded": len(outcomes) - (stats.skipped if stats else 0),
         "files_rejected": sum(o.status == "rejected" for o in outcomes),
         "files_with_rows_rejected": sum(o.status == "rows_rejected" for o in outcomes),
         "rows_accepted": sum(o.rows_accepted for o in outcomes),
@@ -58,7 +61,7 @@ def summarise(outcomes: list[FileOutcome]) -> dict[str, int]:
     }
 
 
-def _ingest(config: IngestConfig, workforce: WorkforceConfig, load: bool) -> list[FileOutcome]:
+def _ingest(config: IngestConfig, workforce: WorkforceConfig, load: bool) -> tuple[list[FileOutcome], IngestStats]:
     settings = workforce.settings()
     paths = [Path(p) for p in config.paths] or [settings.inbox]
     stats = IngestStats()
@@ -71,11 +74,11 @@ def _ingest(config: IngestConfig, workforce: WorkforceConfig, load: bool) -> lis
     timings.record(settings, "ingest" if load else "validate_only", elapsed, files=stats.files,
                    records=stats.records, workers=stats.workers,
                    csww_records=sum(o.rows_received for o in outcomes if o.return_type == "csww_xml"))
-    return outcomes
+    return outcomes, stats
 
 
 def _run(config: IngestConfig, workforce: WorkforceConfig, load: bool) -> dict[str, int]:
-    return summarise(_ingest(config, workforce, load))
+    return summarise(*_ingest(config, workforce, load))
 
 
 @multi_asset(specs=RETURN_SPECS, name="returns", partitions_def=returns_partitions, pool="warehouse_writer")
@@ -83,9 +86,9 @@ def returns(context: AssetExecutionContext, config: IngestConfig, workforce: Wor
     """LAs' returns, one partition per LA and census year: archived, validated (pandera schemas and the
     CSWW/RWR rules), pseudonymised and loaded into raw.csww_* / raw.workbook_*, with raw.submissions and
     raw.validation_issues; rejected rows go to quarantine."""
-    outcomes = _ingest(config, workforce, load=True)
+    outcomes, stats = _ingest(config, workforce, load=True)
     if context.has_partition_key:
-        summary = summarise(outcomes)
+        summary = summarise(outcomes, stats)
         context.log.info(f"partition {context.partition_key}: {summary}")
         for spec in RETURN_SPECS:
             yield MaterializeResult(asset_key=spec.key, metadata=summary)
@@ -95,7 +98,7 @@ def returns(context: AssetExecutionContext, config: IngestConfig, workforce: Wor
     # 9,500 event-log writes: minutes on the SQLite event log, longer than the whole ingest.)
     partitions = sorted({str(Routing(o.return_type, partition_la(o.la), partition_year(o.year)).partition_key)
                          for o in outcomes})
-    summary = summarise(outcomes)
+    summary = summarise(outcomes, stats)
     context.log.info(f"{len(outcomes)} files in {len(partitions)} partitions: {summary}")
     metadata = {**summary, "partitions": len(partitions), "partition_keys": MetadataValue.json(partitions)}
     for spec in RETURN_SPECS:

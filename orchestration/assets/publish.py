@@ -10,7 +10,7 @@ import time
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
-from orchestration import timings, warehouse
+from orchestration import build_state, timings, warehouse
 from orchestration.assets.dbt import workforce_dbt_models
 from orchestration.resources import WorkforceConfig
 from orchestration.settings import Settings
@@ -53,6 +53,7 @@ def serving_copy(context: AssetExecutionContext, workforce: WorkforceConfig) -> 
     settings = workforce.settings()
     with timings.timed(settings, "publish"):
         counts = publish_serving_copy(settings)
+    build_state.published(settings)
     print(f"published {settings.serving} ({', '.join(f'{k}: {v} rows' for k, v in counts.items())})",
           flush=True)
     return MaterializeResult(metadata={"path": str(settings.serving), **{k: v for k, v in counts.items()}})

@@ -1,0 +1,160 @@
+"""`workforce run` on a complete warehouse rebuilds only what new files change, and gets exactly what a full
+build gets (orchestration/build_state.py, the command line's ``_run``).
+
+One home, through the real console script: a first run (full build), a run with nothing new (no build), a
+resubmission (a build of what is downstream of the raw tables it was loaded into), then ``workforce build``
+(everything) on the same raw data, whose marts must equal the incremental ones row for row.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration import build_state
+from orchestration.settings import Settings
+from tests.csww_builders import csww, la_level, worker
+from tests.test_pipeline import workforce
+
+NODES = re.compile(r"dbt build: (\d+) nodes, 0 failed")
+
+
+def marts(home: Path) -> dict[str, list[tuple]]:
+    """Every table of the serving copy's marts, sorted."""
+    con = duckdb.connect(str(home / "warehouse" / "serving.duckdb"), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
+        return {t: con.execute(f"select * from marts.{t} order by all").fetchall() for t in tables}
+    finally:
+        con.close()
+
+
+def durham_headcount(home: Path) -> float:
+    """County Durham's 2025 inpost_headcount from the returns, in the serving copy."""
+    con = duckdb.connect(str(home / "warehouse" / "serving.duckdb"), read_only=True)
+    try:
+        rows = con.execute(
+            "select inpost_headcount from marts.workforce_indicators where source = 'returns' and "
+            "geographic_level = 'Local authority' and old_la_code = '840' and time_period = 2025").fetchall()
+    finally:
+        con.close()
+    assert len(rows) == 1, rows
+    return rows[0][0]
+
+
+def durham_2025(inbox: Path, name: str, extra_workers: int) -> None:
+    # County Durham 2025: 1 + extra_workers in-post case holders (FTE 1.0, 15 cases each) and one agency
+    # worker (FTE 1.0, 10 cases). In post: headcount 1 + extra_workers.
+    workers = [worker(SWENo=f"SW00000{i + 1}") for i in range(1 + extra_workers)]
+    workers.append(worker(SWENo="SW200002", AgencyWorker=1, Cases30=10))
+    (inbox / name).write_bytes(csww(workers, lea="840", year=2025))
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict:
+    home = tmp_path_factory.mktemp("incremental") / "home"
+    inbox = home / "inbox"
+    inbox.mkdir(parents=True)
+    durham_2025(inbox, "durham_2025.xml", extra_workers=0)
+    (inbox / "darlington_2025.xml").write_bytes(
+        csww([worker(SWENo="SW000005", FTE=0.5, FTE30=0.5, Cases30=5)], lea="841", year=2025,
+             la=la_level(NoAgencyFTE=0, NoAgencyHeadcount=0)))
+    found: dict = {"home": home}
+    for step in ("first", "nothing_new"):
+        found[step] = workforce(home, "run")
+        found[f"{step}_marts"] = marts(home)
+        found[f"{step}_durham"] = durham_headcount(home)
+    # Durham resubmits 2025 with two more in-post workers (headcount 1 -> 3)
+    durham_2025(inbox, "durham_2025_resubmitted.xml", extra_workers=2)
+    found["resubmission"] = workforce(home, "run")
+    found["resubmission_marts"] = marts(home)
+    found["resubmission_durham"] = durham_headcount(home)
+    found["full"] = workforce(home, "build")
+    found["full_marts"] = marts(home)
+    return found
+
+
+def nodes(result) -> int:
+    match = NODES.search(result.stdout)
+    assert match, result.stdout[-3000:] + result.stderr[-3000:]
+    return int(match.group(1))
+
+
+def test_first_run_builds_everything_and_records_a_complete_warehouse(runs):
+    first = runs["first"]
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert "rebuilding what the new files change" not in first.stdout
+    record = json.loads((runs["home"] / "dbt" / build_state.RECORD).read_text())
+    assert record["project"] == build_state.project_fingerprint()
+
+
+def test_nothing_new_builds_nothing(runs):
+    again = runs["nothing_new"]
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert "nothing new was loaded" in again.stdout
+    assert NODES.search(again.stdout) is None  # dbt did not run
+    assert runs["nothing_new_marts"] == runs["first_marts"]
+
+
+def test_resubmission_rebuilds_only_what_is_downstream(runs):
+    result = runs["resubmission"]
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "durham_2025_resubmitted.xml: accepted" in result.stdout
+    assert "rebuilding what the new files change (downstream of raw/csww_la_level, raw/csww_workers" in result.stdout
+    # the seeds, the reference staging and their tests are not run again
+    assert 0 < nodes(result) < nodes(runs["first"]) == nodes(runs["full"])
+
+
+def test_resubmission_changes_the_figures(runs):
+    assert runs["first_durham"] == 1.0  # one in-post worker (the agency worker is not in post)
+    assert runs["resubmission_durham"] == 3.0  # three after the resubmission
+
+
+def test_incremental_build_equals_a_full_build(runs):
+    assert runs["full"].returncode == 0, runs["full"].stdout[-3000:] + runs["full"].stderr[-3000:]
+    incremental, full = runs["resubmission_marts"], runs["full_marts"]
+    assert incremental.keys() == full.keys() and "workforce_indicators" in full
+    for table in full:
+        assert incremental[table] == full[table], table
+
+
+# --- when the warehouse counts as complete -------------------------------------------------------------------
+
+@pytest.fixture
+def complete_home(tmp_path) -> Settings:
+    settings = Settings(home=tmp_path).ensure()
+    settings.warehouse.write_bytes(b"")
+    settings.serving.write_bytes(b"")
+    build_state.published(settings)
+    return settings
+
+
+def test_complete_after_publishing(complete_home):
+    assert build_state.warehouse_is_complete(complete_home)
+
+
+def test_a_build_that_started_and_did_not_publish_is_not_complete(complete_home):
+    build_state.build_started(complete_home)
+    assert not build_state.warehouse_is_complete(complete_home)
+
+
+def test_a_changed_dbt_project_is_not_complete(complete_home, monkeypatch):
+    monkeypatch.setattr(build_state, "project_fingerprint", lambda: "a model was edited")
+    assert not build_state.warehouse_is_complete(complete_home)
+
+
+def test_a_missing_serving_copy_is_not_complete(complete_home):
+    complete_home.serving.unlink()
+    assert not build_state.warehouse_is_complete(complete_home)
+
+
+def test_the_fingerprint_follows_the_project_files():
+    files = build_state.project_files()
+    assert any(p.name == "workforce_indicators.sql" for p in files)
+    assert any(p.suffix == ".csv" and p.parent.name == "reference" for p in files)
+    assert build_state.project_fingerprint() == build_state.project_fingerprint()
