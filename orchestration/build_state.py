@@ -5,8 +5,8 @@ when, and only when, the warehouse was whole before: the last build that started
 copy, and the dbt project (models, macros, tests, seeds, dbt_project.yml) has not changed since. Anything
 else (a failed or interrupted build, a changed model or seed, a new home) means a full build.
 
-The record is a small JSON file in the home (``dbt/published.json``): removed when a dbt build starts,
-written when the serving copy is published.
+The record is a small JSON file in the home (``dbt/published.json``): removed when a dbt build starts (and
+when the EES export after it fails), written when the serving copy is published.
 """
 
 from __future__ import annotations

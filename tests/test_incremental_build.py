@@ -158,3 +158,18 @@ def test_the_fingerprint_follows_the_project_files():
     assert any(p.name == "workforce_indicators.sql" for p in files)
     assert any(p.suffix == ".csv" and p.parent.name == "reference" for p in files)
     assert build_state.project_fingerprint() == build_state.project_fingerprint()
+
+
+def test_a_failed_export_means_the_next_run_builds_everything(complete_home, monkeypatch):
+    """The build is finished when its EES export is written: if the export fails, `workforce run` must not
+    find the warehouse complete and "nothing new" (it would never try the export again)."""
+    from dagster import materialize
+
+    from orchestration.assets.export import ees_indicators
+    from orchestration.resources import WorkforceConfig
+
+    monkeypatch.setenv("WORKFORCE_HOME", str(complete_home.home))
+    result = materialize([ees_indicators], resources={"workforce": WorkforceConfig.from_env()},
+                         raise_on_error=False)
+    assert not result.success  # the serving copy is an empty file: there is nothing to export
+    assert not build_state.warehouse_is_complete(complete_home)

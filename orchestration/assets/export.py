@@ -4,7 +4,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, asset
 
-from orchestration import timings
+from orchestration import build_state, timings
 from orchestration.assets.publish import serving_copy
 from orchestration.ees_export import DEFAULT_NAME, export_ees
 from orchestration.resources import WorkforceConfig
@@ -25,8 +25,14 @@ def ees_indicators(context: AssetExecutionContext, config: ExportConfig,
     fails the EES screening rules (validation/ees_screening.py)."""
     settings = workforce.settings()
     out_dir = Path(config.out_dir) if config.out_dir else settings.exports
-    with timings.timed(settings, "ees_export"):
-        data_path, meta_path = export_ees(settings.serving, out_dir, name=config.name, source=config.source)
+    try:
+        with timings.timed(settings, "ees_export"):
+            data_path, meta_path = export_ees(settings.serving, out_dir, name=config.name, source=config.source)
+    except Exception:
+        # the build is not finished until its export is written: the next `workforce run` builds (and
+        # exports) everything again rather than finding nothing new to do
+        build_state.build_started(settings)
+        raise
     rows = sum(1 for _ in data_path.open(encoding="utf-8")) - 1
     print(f"exported {data_path} and {meta_path} ({rows} rows)", flush=True)
     return MaterializeResult(metadata={"data_file": str(data_path), "meta_file": str(meta_path), "rows": rows})
