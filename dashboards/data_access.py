@@ -1,9 +1,11 @@
 """The one module through which the dashboard reads data: the serving copy, read-only.
 
 The pipeline publishes ``$WORKFORCE_HOME/warehouse/serving.duckdb`` and replaces it atomically (new file,
-then rename). So this module never holds a connection: each query opens the file read-only, runs, and
-closes it. Query RESULTS are cached with ``st.cache_data`` keyed by the file's identity (path, inode,
-mtime, size), so a new publish is picked up at the next rerun and old results are never served for it.
+then rename). So this module never holds a connection beyond one page: each query opens the file read-only,
+runs, and closes it, or, inside ``page_connection()`` (one page reader), the queries share one read-only
+connection that is closed when the reader is done. Query RESULTS are cached with
+``st.cache_data`` keyed by the file's identity (path, inode, mtime, size), so a new publish is picked up at
+the next rerun and old results are never served for it.
 
 Holds:
 
@@ -25,7 +27,9 @@ outside Streamlit and in tests.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -109,10 +113,9 @@ def serving_copy_info(path: Path | None = None) -> ServingCopyInfo:
     return ServingCopyInfo(path, published_at, (stat.st_ino, stat.st_mtime_ns, stat.st_size))
 
 
-def _run(path: Path, sql: str, params: Mapping[str, Any]) -> pd.DataFrame:
-    """Open the file read-only, run one query, close. Never keeps a connection."""
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        return duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
         if not path.exists():  # removed between stat and open
             raise ServingCopyMissing(path) from exc
@@ -120,6 +123,9 @@ def _run(path: Path, sql: str, params: Mapping[str, Any]) -> pd.DataFrame:
             f"The serving copy {path} could not be opened read-only ({exc}). "
             f"If it is damaged, {WHAT_TO_RUN}."
         ) from exc
+
+
+def _execute(con: duckdb.DuckDBPyConnection, path: Path, sql: str, params: Mapping[str, Any]) -> pd.DataFrame:
     try:
         return con.execute(sql, dict(params)).df()
     except (duckdb.CatalogException, duckdb.BinderException) as exc:
@@ -127,6 +133,54 @@ def _run(path: Path, sql: str, params: Mapping[str, Any]) -> pd.DataFrame:
             f"The serving copy {path} does not hold what this page needs ({exc}). "
             f"It may come from an older version of the pipeline: {WHAT_TO_RUN}."
         ) from exc
+
+
+# The connection that the queries of one page reader share while it runs: see page_connection.
+_PAGE = threading.local()
+
+
+@contextmanager
+def page_connection(path: Path | None = None) -> Iterator[None]:
+    """Let the queries run inside share one read-only connection to the serving copy, closed on leaving.
+
+    Opening the file costs about 20 ms and a page reader (``la_profile``, ``region_overview``) runs three
+    queries. The connection belongs to the file published when it was opened (its stamp); a query for a newer
+    file closes it first, then opens the new file (DuckDB would otherwise hand back the instance it already has
+    open for that path: the old file). Outside such a block, or if there is no serving copy to open, each query
+    opens and closes the file itself. A block inside another uses the outer one's connection. Streamlit runs
+    each session's script in its own thread, so the connection is per thread. Blocks are kept to one reader,
+    not a whole page: while one is open, another session opening the same path would get this instance too."""
+    con, key = None, None
+    if getattr(_PAGE, "con", None) is None:
+        try:
+            info = serving_copy_info(path)
+            con, key = _open(info.path), (str(info.path), info.stamp)
+        except DataAccessError:
+            con = None  # the readers will say what is wrong
+    if con is None:
+        yield
+        return
+    _PAGE.con, _PAGE.key = con, key
+    try:
+        yield
+    finally:
+        _PAGE.con = _PAGE.key = None
+        con.close()  # (a no-op if a newer publish closed it already)
+
+
+def _run(path: Path, sql: str, params: Mapping[str, Any], stamp: tuple[int, int, int] | None = None
+         ) -> pd.DataFrame:
+    """Run one query: on the page's shared connection if it is to this very file, else open the file
+    read-only, run, close."""
+    shared = getattr(_PAGE, "con", None)
+    if shared is not None and _PAGE.key == (str(path), stamp):
+        return _execute(shared, path, sql, params)
+    if shared is not None and _PAGE.key[0] == str(path):  # a newer publish: let go of the old file first
+        _PAGE.con = None
+        shared.close()
+    con = _open(path)
+    try:
+        return _execute(con, path, sql, params)
     finally:
         con.close()
 
@@ -135,7 +189,7 @@ def _run(path: Path, sql: str, params: Mapping[str, Any]) -> pd.DataFrame:
 def _cached(path: str, stamp: tuple[int, int, int], sql: str, params: tuple[tuple[str, Any], ...]
             ) -> pd.DataFrame:
     """Results cache: ``stamp`` is part of the key, so a newly published file is always read afresh."""
-    return _run(Path(path), sql, dict(params))
+    return _run(Path(path), sql, dict(params), stamp)
 
 
 def query(sql: str, params: Mapping[str, Any] | None = None, path: Path | None = None) -> pd.DataFrame:
@@ -492,6 +546,11 @@ def region_overview(viewer: Viewer, region_code: str, year: int, path: Path | No
     published-based rows only (``benchmark_filter``); public viewers read ``marts.benchmarks_published``.
     Empty if the serving copy has no benchmarks mart for the viewer.
     """
+    with page_connection(path):
+        return _region_overview(viewer, region_code, year, path)
+
+
+def _region_overview(viewer: Viewer, region_code: str, year: int, path: Path | None) -> pd.DataFrame:
     table = benchmarks_table(viewer)
     if not table_exists(table, path):
         return pd.DataFrame(columns=[*BENCHMARK_COLUMNS, "las_ranked", "status"])
@@ -524,6 +583,11 @@ def la_profile(viewer: Viewer, old_la_code: str, year: int | None = None, path: 
     one year, the trend charts all of them. Public viewers read ``marts.benchmarks_published``; ``la`` and
     ``analyst`` viewers get an LA outside their alliance from its published-based rows only.
     """
+    with page_connection(path):
+        return _la_profile(viewer, old_la_code, year, path)
+
+
+def _la_profile(viewer: Viewer, old_la_code: str, year: int | None, path: Path | None) -> pd.DataFrame:
     table = benchmarks_table(viewer)
     if not table_exists(table, path):
         return pd.DataFrame(columns=[*BENCHMARK_COLUMNS, "las_ranked", "status"])
