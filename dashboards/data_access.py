@@ -43,6 +43,7 @@ from dashboards.disclosure import public_indicators
 from dashboards.measures import REPLACING_SYMBOLS
 from dashboards.roles import Role, Viewer, benchmark_filter, benchmarks_table, detail_filter, indicator_filter
 from orchestration.settings import Settings
+from validation.result import worst_status
 
 INDICATORS_SCHEMA = "marts"
 INDICATORS_TABLE = "workforce_indicators"
@@ -477,7 +478,7 @@ BENCHMARK_COLUMNS: tuple[str, ...] = (
     "alliance_code", "polarity", "source",
 )
 
-#: Submission status words (``submission_status``), worst first.
+#: Submission status words (``submission_status``) for each file outcome (``validation.result.STATUSES``).
 SUBMISSION_STATUS_WORDS: dict[str, str] = {
     "rejected": "Rejected: nothing loaded",
     "rows_rejected": "Received, some rows rejected",
@@ -656,7 +657,6 @@ _RETURN_WORDS = {"csww_xml": "census XML", "workbook": "workbook"}
 
 def _summarise_submissions(viewer: Viewer, rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """One row per LA from its current returns (rejected files count only when nothing else arrived)."""
-    order = list(SUBMISSION_STATUS_WORDS)
     out: list[dict[str, Any]] = []
     for code, group in rows.groupby("old_la_code", sort=False):
         name = next((n for n in group["la_name"] if isinstance(n, str)), str(code))
@@ -666,7 +666,7 @@ def _summarise_submissions(viewer: Viewer, rows: pd.DataFrame, columns: list[str
         record: dict[str, Any] = {"old_la_code": str(code), "la_name": name, "status": NOT_RECEIVED,
                                   "returns": "", "received": None, "errors": None, "warnings": None}
         if not used.empty:
-            worst = min(used["status"], key=lambda s: order.index(s) if s in order else len(order))
+            worst = worst_status(used["status"])
             record["status"] = SUBMISSION_STATUS_WORDS.get(worst, str(worst))
             kinds = sorted({_RETURN_WORDS.get(str(k), str(k)) for k in loaded["return_type"]})
             record["returns"] = ", ".join(kinds)

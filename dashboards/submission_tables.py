@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from validation.result import worst_status
 from validation.rules import RULES
 
 RETURN_TYPE_WORDS: dict[str, str] = {
@@ -159,9 +160,7 @@ def status_for_year(las: Iterable[str], names: Mapping[str, str], rows: pd.DataF
         elif current.empty:
             status = ONLY_REJECTED
         else:
-            order = list(STATUS_WORDS)
-            worst = max((str(s) for s in current["status"]), key=order.index)
-            status = STATUS_WORDS[worst]
+            status = STATUS_WORDS[worst_status(str(s) for s in current["status"])]
         # Errors and warnings of the returns that count; where none counts, of the rejected files.
         counted = current if not current.empty else mine
         records.append({

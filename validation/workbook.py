@@ -30,7 +30,7 @@ from validation.readers.workbook import (
     read_workbook,
     shown,
 )
-from validation.result import ValidationResult
+from validation.result import ValidationResult, file_rows
 from validation.schemas.workbook import (
     DATA_SHEETS,
     FTE_HEADCOUNT_PAIRS,
@@ -237,7 +237,7 @@ def _validate_sheets(present: list[tuple[WorkbookValidation, Sheet, list[SheetRo
                           f"{shown(raw.at[position, whole])}, of which it is a part"))
     for number, (_, _, rows) in enumerate(present):
         start = int(offsets[number])
-        part = raw.iloc[start:start + len(rows)].reset_index(drop=True)
+        part = file_rows(raw, start, start + len(rows))
         found.extend((start + p, *rest) for p, *rest in _duplicates(part, layout, rows))
 
     by_file: list[list[tuple[int, str, str, object, str]]] = [[] for _ in present]
@@ -263,8 +263,7 @@ def _validate_sheets(present: list[tuple[WorkbookValidation, Sheet, list[SheetRo
     frame = frame[_frame_columns(layout)]
     kept_offsets = np.concatenate([[0], np.cumsum(np.bincount(kept_file, minlength=len(present)))])
     for number, (result, _, _) in enumerate(present):
-        result.frames[layout.table] = frame.iloc[kept_offsets[number]:kept_offsets[number + 1]].reset_index(
-            drop=True)
+        result.frames[layout.table] = file_rows(frame, kept_offsets[number], kept_offsets[number + 1])
 
 
 def _sheet_issues(result: WorkbookValidation, sheet: Sheet, layout: SheetLayout, rows: list[SheetRow],
