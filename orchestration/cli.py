@@ -127,12 +127,15 @@ def _run(args: argparse.Namespace) -> int:
 
 def _loaded_raw_assets(results) -> set:
     """The raw assets that these ingest runs loaded at least one file into."""
-    return {event.asset_key for result in results for event in result.get_asset_materialization_events()
-            if _value(event.event_specific_data.materialization.metadata.get("files_loaded"), 1) > 0}
+    return {key for key, metadata in _materializations(results)
+            if "files_loaded" not in metadata or metadata["files_loaded"].value > 0}
 
 
-def _value(entry, default):
-    return default if entry is None else entry.value
+def _materializations(results):
+    """(asset key, metadata) of every materialization the runs recorded."""
+    for result in results:
+        for event in result.get_asset_materialization_events():
+            yield event.asset_key, event.event_specific_data.materialization.metadata
 
 
 def _existing(paths: list[Path], command: str) -> list[Path] | None:
@@ -315,13 +318,11 @@ def _downstream_subset(defs, job, changed: set):
 
 def _exit_code(results) -> int:
     """1 when a run failed, or when any file or row was rejected; else 0."""
-    for result in results:
-        if not result.success:
+    if not all(result.success for result in results):
+        return 1
+    for _, metadata in _materializations(results):
+        if any(metadata[k].value for k in ("files_rejected", "rows_rejected", "errors") if k in metadata):
             return 1
-        for event in result.get_asset_materialization_events():
-            metadata = event.event_specific_data.materialization.metadata
-            if any(metadata[k].value for k in ("files_rejected", "rows_rejected", "errors") if k in metadata):
-                return 1
     return 0
 
 

@@ -46,12 +46,12 @@ class IngestConfig(Config):
     skip_loaded: bool = False  # leave out files already loaded unchanged (`workforce run` on the inbox)
 
 
-def summarise(outcomes: list[FileOutcome], stats: IngestStats | None = None) -> dict[str, int]:
+def summarise(outcomes: list[FileOutcome], stats: IngestStats) -> dict[str, int]:
     return {
         "files": len(outcomes),
         # files validated and loaded by this run; the others were already loaded unchanged (`workforce run`).
         # The command line rebuilds only downstream of raw tables that a run loaded files into.
-        "files_loaded": len(outcomes) - (stats.skipped if stats else 0),
+        "files_loaded": len(outcomes) - stats.skipped,
         "files_rejected": sum(o.status == "rejected" for o in outcomes),
         "files_with_rows_rejected": sum(o.status == "rows_rejected" for o in outcomes),
         "rows_accepted": sum(o.rows_accepted for o in outcomes),
