@@ -7,6 +7,7 @@ loaded); 2 on wrong usage.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import subprocess
@@ -22,7 +23,16 @@ DEMO_REGION = "E12000001"  # North East: 12 LAs, small enough to run in a minute
 DEMO_YEARS = (2024, 2025)
 
 
+# Python's cyclic garbage collector, tuned for a command that starts, runs a pipeline and exits: with the
+# default thresholds (700, 10, 10) every full collection walks every object alive, and a resubmission run spent
+# 1.9 s of its 19 s in them (0.8 s while importing Dagster, dbt and pandas). Collecting young objects every
+# 50,000 allocations instead of 700, and freezing what start-up made (``_freeze_startup_objects``), brings that
+# to about 0.6 s. Reference counting frees everything else at once, as always.
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
 def main(argv: list[str] | None = None) -> int:
+    gc.set_threshold(*GC_THRESHOLDS)
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -272,7 +282,7 @@ _INSTANCE = None
 def _execute(job_name: str, op_config: dict | None = None, partition_key=None, downstream_of: set | None = None):
     """Run one of the definitions' jobs in process, against this home's Dagster instance (so runs show in
     the Dagster UI). ``downstream_of`` (asset keys) runs only the job's assets downstream of those, with
-    their checks and the checks on those assets themselves (dbt's tests on the raw sources)."""
+    their checks and the checks on their inputs (dbt's tests on the raw sources)."""
     global _INSTANCE
     from dagster import DagsterInstance
 
@@ -284,6 +294,7 @@ def _execute(job_name: str, op_config: dict | None = None, partition_key=None, d
 
     if _INSTANCE is None:
         _INSTANCE = DagsterInstance.get()
+        _freeze_startup_objects()
     run_config: dict = dict(QUIET_LOGS)
     if op_config:
         run_config["ops"] = {op: {"config": config} for op, config in op_config.items()}
@@ -302,6 +313,12 @@ def _execute(job_name: str, op_config: dict | None = None, partition_key=None, d
     return result
 
 
+def _freeze_startup_objects() -> None:
+    """Leave what start-up made (imported modules, the definitions, dbt's manifest, the instance: some 400,000
+    objects that live as long as the process) out of the later garbage collections (see ``main``)."""
+    gc.freeze()
+
+
 def _downstream_subset(defs, job, changed: set):
     from dagster import AssetSelection
 
@@ -309,7 +326,11 @@ def _downstream_subset(defs, job, changed: set):
     in_job = job.asset_layer.selected_asset_keys
     assets = AssetSelection.assets(*changed).downstream(include_self=False).resolve(graph) & in_job
     job_checks = {key for key in graph.asset_check_keys if job.asset_layer.asset_graph.has(key)}
-    checks = {key for key in job_checks if key.asset_key in assets | changed}
+    # dbt's tests on a source (a raw table the ingest writes) run whenever a model reading it is built
+    # (dagster-dbt adds them): their checks are selected too, so that their results are expected rather than
+    # let through with a warning
+    sources = {parent for key in assets for parent in graph.get(key).parent_keys} - in_job
+    checks = {key for key in job_checks if key.asset_key in assets | changed | sources}
     names = ", ".join(sorted(key.to_user_string() for key in changed))
     print(f"rebuilding what the new files change (downstream of {names}): {len(assets)} of {len(in_job)} assets, "
           f"{len(checks)} of {len(job_checks)} checks", flush=True)

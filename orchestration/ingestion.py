@@ -35,6 +35,7 @@ from orchestration.ingest_batch import (
     write_report_chunk,
 )
 from orchestration.ingest_batch import validate_file as validate_file  # re-exported: what `ingest` runs per file
+from orchestration.seen_files import SeenFiles
 from orchestration.settings import Settings
 from validation import privacy
 from validation.readers.csww_xml import MAX_BYTES
@@ -197,7 +198,8 @@ def ingest(paths: Iterable[Path], settings: Settings, *, load: bool = True, expe
         # files' sizes, leaving out names already loaded (nearly always unchanged when `workforce run` skips)
         stats.workers = workers_for(_estimated_weight(files, {name for _, name in loaded}))
         with executor(stats.workers) as pool:
-            staged = _stage(files, settings if con is not None else None, loaded, stats)
+            staged = _stage(files, settings if con is not None else None, loaded, stats,
+                            remember=skip_loaded and con is not None)
             validating: deque = deque()  # (staged chunk, validation future), in file order
             reporting: deque = deque()  # (outcomes, report future), in file order
             for chunk in _chunks(staged):
@@ -245,17 +247,34 @@ def _print_ready(reporting: deque, outcomes: list[FileOutcome], progress: Callab
             progress(outcome.line())
 
 
-def _stage(files: list[Path], settings: Settings | None, loaded: dict, stats: IngestStats) -> list[_Staged]:
-    """Archive every file first (or, when only validating, just hash it); note those already loaded."""
+def _stage(files: list[Path], settings: Settings | None, loaded: dict, stats: IngestStats,
+           remember: bool = False) -> list[_Staged]:
+    """Archive every file first (or, when only validating, just hash it); note those already loaded.
+
+    With ``remember`` (``workforce run``, which skips what was loaded), the checksums are kept by the files'
+    identity on disk (``SeenFiles``): a file unchanged since it was last hashed and already loaded under its
+    name is then skipped without being read again (it was archived when it arrived: no new arrival is
+    logged)."""
     began = time.perf_counter()
+    seen = SeenFiles(settings.archive) if settings is not None and remember else None
     staged = []
     for path in files:
         arrived_at = datetime.now(UTC).replace(tzinfo=None)
-        checksum, archived, size = archive_file(path, settings, arrived_at)
-        entry = _Staged(path, checksum, archived, size, arrived_at)
-        entry.skipped = _already_loaded(loaded.get((checksum, path.name)), path)
+        known = seen.lookup(path) if seen is not None else None
+        skipped = _already_loaded(loaded.get((known[0], path.name)), path) if known else None
+        if skipped is not None:
+            entry = _Staged(path, known[0], None, known[1], arrived_at, skipped)
+        else:
+            hashed_at = time.time_ns()
+            checksum, archived, size = archive_file(path, settings, arrived_at)
+            entry = _Staged(path, checksum, archived, size, arrived_at)
+            entry.skipped = _already_loaded(loaded.get((checksum, path.name)), path)
+            if seen is not None:
+                seen.record(path, checksum, hashed_at)
         staged.append(entry)
         stats.skipped += entry.skipped is not None
+    if seen is not None:
+        seen.save()
     stats.add("archive", time.perf_counter() - began)
     return staged
 

@@ -81,3 +81,30 @@ def test_workbook_batch_gives_each_file_what_it_gets_alone():
         codes |= {issue.rule_code for issue in together.issues}
     assert {"RWR001", "RWR002", "RWR010", "RWR011", "RWR012", "RWR013", "RWR014"} <= codes
     assert list(batch[1].teams["line"]) == [] or batch[1].teams["line"].min() >= 2
+
+
+def test_the_garbage_collector_is_paused_only_while_a_batch_is_validated():
+    # paused during the batch (every collection would walk the parsed records again), then back as it was:
+    # on if it was on, still off if the caller had turned it off
+    import gc
+    import traceback
+
+    during = []  # collections that started inside the batch's work
+
+    def note(phase: str, info: dict) -> None:
+        if phase == "start" and any(frame.name == "_validate_batch" for frame in traceback.extract_stack()):
+            during.append(info["generation"])
+
+    gc.callbacks.append(note)
+    try:
+        assert gc.isenabled()
+        validate_csww_batch([CswwFile(data, name) for name, data in FILES.items()], known_la_codes=KNOWN,
+                            secret=SECRET)
+        assert during == []  # thousands of objects were made, and no collection ran among them
+        assert gc.isenabled()
+        gc.disable()
+        validate_csww_batch([CswwFile(FILES["clean.xml"], "clean.xml")], known_la_codes=KNOWN, secret=SECRET)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.callbacks.remove(note)

@@ -8,8 +8,10 @@ one call (``validate_csww_batch``, what ingestion uses): the result for each is 
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -111,6 +113,29 @@ def validate_csww_batch(
     rejected row goes back to its own file with its own line, record number and worker. ``seconds``, if
     given, gets the time spent parsing (``parse``) and validating (``validate_csww``) added to it.
     """
+    with _collector_paused():
+        return _validate_batch(files, known_la_codes, secret, seconds)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector, paused for one batch. Parsing makes millions of small objects (an
+    item dict per worker record) that stay alive until the batch is done, and every collection the
+    allocations trigger walks all of them again: with it running, a national year's batches took 30-80%
+    longer, by how often it happened to run. Reference counting still frees everything as usual; the
+    few reference cycles wait for the next collection after the batch."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _validate_batch(
+    files: Sequence[CswwFile], known_la_codes: Collection[str], secret: bytes, seconds: dict[str, float] | None,
+) -> list[CswwValidation]:
     began = time.perf_counter()
     results: list[CswwValidation] = []
     read: list[_Read] = []
@@ -285,8 +310,13 @@ _TEXT = pyarrow.string()
 
 def _text_frame(items: list[dict[str, str | None]], columns: tuple[str, ...]) -> pd.DataFrame:
     """The items of many records as a frame of text columns (pandas' "string" dtype), built by Arrow; the
-    same frame as ``pd.DataFrame({c: [i.get(c) for i in items] for c in columns}, dtype="string")``."""
-    table = pyarrow.Table.from_pylist(items, schema=pyarrow.schema([(c, _TEXT) for c in columns]))
+    same frame as ``pd.DataFrame({c: [i.get(c) for i in items] for c in columns}, dtype="string")``.
+    Each record becomes a tuple and the tuples are transposed (a third faster than Arrow's own
+    ``Table.from_pylist`` of the dicts)."""
+    if not items:
+        return pd.DataFrame({c: pd.Series([], dtype="string") for c in columns})
+    values = zip(*[tuple(map(record.get, columns)) for record in items], strict=True)
+    table = pyarrow.Table.from_arrays([pyarrow.array(column, type=_TEXT) for column in values], names=list(columns))
     return table.to_pandas(types_mapper={_TEXT: pd.StringDtype()}.get)
 
 

@@ -2,6 +2,9 @@
 -- components are computed from: case holders, cases, case holders FTE, over-limit and first-year case holders.
 -- Every returns LA row from a CSWW return must match (an LA whose return has no case holders has no rows).
 
+-- It reads several models; as a Dagster asset check it belongs to caseload_distribution.
+{{ config(meta={"dagster": {"ref": {"name": "caseload_distribution"}}}) }}
+
 with
 
 distribution as (

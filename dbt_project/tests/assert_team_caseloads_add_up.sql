@@ -1,6 +1,9 @@
 -- marts.team_caseloads adds up, per LA and year, to int_workbook__team_components (weighted children, teams'
 -- case holders FTE, teams over their limit), and to weighted_caseload of marts.workforce_indicators.
 
+-- It reads several models; as a Dagster asset check it belongs to team_caseloads.
+{{ config(meta={"dagster": {"ref": {"name": "team_caseloads"}}}) }}
+
 with
 
 teams as (
