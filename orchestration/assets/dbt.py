@@ -45,10 +45,12 @@ def workforce_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, wo
     print("dbt build: seeds, models and tests ...", flush=True)
     settings = workforce.settings()
     build_state.build_started(settings)
-    preload_suite()  # the quality checks' imports, paid while dbt works in its own process
     with timings.timed(settings, "dbt_build") as details:
         target = _build_target(settings.home / "dbt", context.run.run_id)
         invocation = dbt.cli(["build", *file_log_args()], context=context, raise_on_error=False, target_path=target)
+        # the quality checks' imports, paid while dbt works in its own process (once it has started: before,
+        # the import thread would hold up the selection dagster-dbt works out for it)
+        preload_suite()
         yield from invocation.stream()
         results = json.loads(invocation.target_path.joinpath("run_results.json").read_text())["results"]
         details["nodes"] = len(results)

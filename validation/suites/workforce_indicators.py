@@ -163,8 +163,23 @@ def _summary(result: Any) -> ExpectationSummary:
         exception=exception)
 
 
+# Pass or fail only: a third of the time of SUMMARY, which also finds the unexpected rows of every expectation.
+QUICK = {"result_format": "BOOLEAN_ONLY"}
+DETAILED = {"result_format": "SUMMARY", "partial_unexpected_count": MAX_VALUES}
+
+
 def run_workforce_indicators_suite(df: pd.DataFrame) -> tuple[bool, list[ExpectationSummary]]:
-    """Validate a frame of ``marts.workforce_indicators``: (every expectation met, one summary each)."""
+    """Validate a frame of ``marts.workforce_indicators``: (every expectation met, one summary each).
+
+    The suite runs for pass or fail first; only when an expectation fails does it run again for the counts and
+    examples of what failed (``unexpected_count`` and ``unexpected_values`` are filled only then)."""
+    result = _validate(df, QUICK)
+    if not result.success:
+        result = _validate(df, DETAILED)
+    return bool(result.success), [_summary(r) for r in result.results]
+
+
+def _validate(df: pd.DataFrame, result_format: dict[str, Any]) -> Any:
     context = _context()
     source = context.data_sources.add_pandas(name="workforce_marts")
     asset = source.add_dataframe_asset(name=SUITE_NAME)
@@ -172,10 +187,7 @@ def run_workforce_indicators_suite(df: pd.DataFrame) -> tuple[bool, list[Expecta
     suite = context.suites.add(build_workforce_indicators_suite(df))
     validation = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"{SUITE_NAME}_validation", data=batch_definition, suite=suite))
-    result = validation.run(batch_parameters={"dataframe": df},
-                            result_format={"result_format": "SUMMARY", "partial_unexpected_count": MAX_VALUES})
-    summaries = [_summary(r) for r in result.results]
-    return bool(result.success), summaries
+    return validation.run(batch_parameters={"dataframe": df}, result_format=result_format)
 
 
 def load_workforce_indicators(serving_path: Path) -> pd.DataFrame:
