@@ -38,7 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    finally:
+        gc.unfreeze()  # what was frozen is freed at exit as usual (DuckDB reports objects never freed)
 
 
 def _parser() -> argparse.ArgumentParser:
