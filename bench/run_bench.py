@@ -9,7 +9,8 @@ wiped first):
    copy and EES export), timed end to end and per stage (the stages write ``logs/timings.jsonl``), with the
    peak memory of the whole process tree (sampled from /proc) and of its largest process (getrusage);
 3. parsing and validation throughput (records per second) beside a bare lxml parse of the same XML files;
-4. an incremental run: one LA resubmits one year (a new file in the inbox), ``workforce run`` again;
+4. the incremental run: one LA resubmits one year (a new file in the inbox), ``workforce run`` again; three
+   times (three resubmissions), reported by the median, as this machine's speed varies from run to run;
 5. the dashboard's LA-profile and region-overview queries on the national serving copy (median and 95th
    percentile of repeated runs).
 
@@ -39,6 +40,7 @@ DOC = REPO / "docs" / "benchmarks.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 WORKFORCE = Path(sys.executable).with_name("workforce")
 RESUBMITTED = ("840", 2025)  # County Durham resubmits its 2025 return
+RESUBMISSIONS = 3  # incremental runs, one resubmission each: the median is reported
 TARGETS = {"full_run_s": 60.0, "incremental_s": 10.0, "peak_memory_gib": 2.0, "validation_vs_bare": 0.30,
            "dashboard_p95_ms": 200.0}
 STAGES = [  # (label, timing stages whose seconds add up)
@@ -157,14 +159,14 @@ def fill_inbox(home: Path, files: list[Path]) -> None:
     shutil.copy(PUBLISHED_INDICATORS, inbox / PUBLISHED_INDICATORS.name)
 
 
-def write_resubmission(inbox: Path) -> Path:
+def write_resubmission(inbox: Path, number: int) -> Path:
     """The LA's return for the year again, regenerated with another seed (other workers, same totals)."""
     from demodata.csww_xml import write_csww_xml
     from demodata.region import SOFTWARE_CODE, build_la_return
 
     la, year = RESUBMITTED
-    generated = build_la_return(la, year, seed=2026)
-    return write_csww_xml(inbox / f"csww_{la}_{year}_resubmitted.xml", lea=generated.lea, year=year,
+    generated = build_la_return(la, year, seed=2026 + number)
+    return write_csww_xml(inbox / f"csww_{la}_{year}_resubmitted_{number + 1}.xml", lea=generated.lea, year=year,
                           workers=generated.workers, la_level=generated.la_level, software_code=SOFTWARE_CODE)
 
 
@@ -281,10 +283,13 @@ def measure(home: Path, generated: Path, jobs: int, repeats: int) -> dict:
     full = workforce(home, "run")
     print(full.stdout_tail, flush=True)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print("bench: incremental run (one LA resubmits one year) ...", flush=True)
-    write_resubmission(home / "inbox")
-    incremental = workforce(home, "run")
-    print(incremental.stdout_tail, flush=True)
+    incrementals = []
+    for number in range(RESUBMISSIONS):
+        print(f"bench: incremental run {number + 1} of {RESUBMISSIONS} (one LA resubmits one year) ...", flush=True)
+        write_resubmission(home / "inbox", number)
+        incrementals.append(workforce(home, "run"))
+        print(incrementals[-1].stdout_tail, flush=True)
+    incremental = sorted(incrementals, key=lambda run: run.seconds)[len(incrementals) // 2]  # the median
 
     seconds = stage_seconds(full)
     csww_records = timing_detail(full, "ingest", "csww_records")
@@ -302,8 +307,10 @@ def measure(home: Path, generated: Path, jobs: int, repeats: int) -> dict:
         "full_run": {"seconds": full.seconds, "returncode": full.returncode, "stages": seconds,
                      "peak_tree_bytes": full.peak_tree_bytes, "dbt_nodes": timing_detail(full, "dbt_build", "nodes")},
         "incremental_run": {"seconds": incremental.seconds, "returncode": incremental.returncode,
-                            "stages": stage_seconds(incremental), "peak_tree_bytes": incremental.peak_tree_bytes,
-                            "dbt_nodes": timing_detail(incremental, "dbt_build", "nodes")},
+                            "stages": stage_seconds(incremental),
+                            "peak_tree_bytes": max(run.peak_tree_bytes for run in incrementals),
+                            "dbt_nodes": timing_detail(incremental, "dbt_build", "nodes"),
+                            "runs_seconds": [run.seconds for run in incrementals]},
         "largest_process_max_rss_bytes": children.ru_maxrss * 1024,
         "throughput": sample,
         "full_run_worker_seconds": {"parse": seconds.get("ingest.parse", 0.0),
@@ -340,7 +347,8 @@ def table(result: dict) -> str:
         "|---|---:|---:|---|",
         f"| full national run, files to serving copy and EES export (`workforce run`) | {full['seconds']:.1f} s | "
         f"< {TARGETS['full_run_s']:.0f} s | {mark(full['seconds'] < TARGETS['full_run_s'])} |",
-        f"| incremental run: one LA resubmits one year (`workforce run`) | {inc['seconds']:.1f} s | "
+        f"| incremental run: one LA resubmits one year (`workforce run`; the median of {_runs(inc)}) | "
+        f"{inc['seconds']:.1f} s | "
         f"< {TARGETS['incremental_s']:.0f} s | {mark(inc['seconds'] < TARGETS['incremental_s'])} |",
         f"| peak memory, whole process tree (largest single process "
         f"{result['largest_process_max_rss_bytes'] / gib:.2f} GiB) | {peak:.2f} GiB | "
@@ -361,7 +369,7 @@ def table(result: dict) -> str:
                      f"{mark(query['p95_ms'] < TARGETS['dashboard_p95_ms'])} |")
     lines += ["", "Stages (seconds; ingest stages run in parallel worker processes, so their busy seconds add up "
               "across processes and can exceed the ingest's wall time):", "",
-              "| stage | full run | incremental run |", "|---|---:|---:|"]
+              "| stage | full run | incremental run (the median one) |", "|---|---:|---:|"]
     lines.append(f"| ingest (wall: archive, parse, validate, load, reports) | {full['stages'].get('ingest', 0):.1f} | "
                  f"{inc['stages'].get('ingest', 0):.1f} |")
     for label, keys in STAGES:
@@ -372,6 +380,11 @@ def table(result: dict) -> str:
     nodes = (full.get("dbt_nodes") or 0, inc.get("dbt_nodes") or 0)
     lines.append(f"| dbt nodes run (seeds, models, tests) | {nodes[0]} | {nodes[1]} |")
     return "\n".join(lines)
+
+
+def _runs(incremental: dict) -> str:
+    runs = incremental.get("runs_seconds") or [incremental["seconds"]]
+    return f"{len(runs)} runs: " + ", ".join(f"{seconds:.1f}" for seconds in runs) + " s"
 
 
 def _sequential(stages: dict[str, float]) -> float:
@@ -402,7 +415,8 @@ def main(argv: list[str] | None = None) -> int:
     write_doc(result)
     print(table(result))
     print(f"\nwrote {RESULTS.relative_to(REPO)} and {DOC.relative_to(REPO)}")
-    return 0 if result["full_run"]["returncode"] in (0, 1) else 1
+    codes = (result["full_run"]["returncode"], result["incremental_run"]["returncode"])
+    return 0 if all(code in (0, 1) for code in codes) else 1
 
 
 if __name__ == "__main__":
