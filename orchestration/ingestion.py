@@ -198,8 +198,7 @@ def ingest(paths: Iterable[Path], settings: Settings, *, load: bool = True, expe
         # files' sizes, leaving out names already loaded (nearly always unchanged when `workforce run` skips)
         stats.workers = workers_for(_estimated_weight(files, {name for _, name in loaded}))
         with executor(stats.workers) as pool:
-            staged = _stage(files, settings if con is not None else None, loaded, stats,
-                            remember=skip_loaded and con is not None)
+            staged = _stage(files, settings if con is not None else None, loaded, stats, remember=skip_loaded)
             validating: deque = deque()  # (staged chunk, validation future), in file order
             reporting: deque = deque()  # (outcomes, report future), in file order
             for chunk in _chunks(staged):
