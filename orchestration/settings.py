@@ -17,7 +17,8 @@ PUBLISHED_INDICATORS = PUBLISHED_DIR / "csww_indicators_2017_to_2025.csv"
 
 
 # The Dagster instance of one WORKFORCE_HOME. DuckDB takes one writer at a time: one run at a time, and one
-# step at a time in the "warehouse_writer" pool.
+# step at a time in the "warehouse_writer" pool. The event log is Dagster's SQLite one, keeping its connections
+# open (orchestration/event_log_storage.py); runs, schedules and the rest are Dagster's defaults.
 DAGSTER_YAML = """\
 telemetry:
   enabled: false
@@ -26,7 +27,12 @@ concurrency:
     max_concurrent_runs: 1
   pools:
     default_limit: 1
+event_log_storage:
+  module: orchestration.event_log_storage
+  class: WorkforceEventLogStorage
 """
+# What earlier versions wrote: a home with one of these, unedited, gets the current file
+EARLIER_DAGSTER_YAML = (DAGSTER_YAML.split("event_log_storage:")[0],)
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,6 @@ class Settings:
                        self.exports, self.dagster_home):
             folder.mkdir(parents=True, exist_ok=True)
         dagster_yaml = self.dagster_home / "dagster.yaml"
-        if not dagster_yaml.exists():
+        if not dagster_yaml.exists() or dagster_yaml.read_text() in EARLIER_DAGSTER_YAML:
             dagster_yaml.write_text(DAGSTER_YAML)
         return self
