@@ -158,9 +158,17 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _loaded_raw_assets(results) -> set:
-    """The raw assets that these ingest runs loaded at least one file into."""
-    return {key for key, metadata in _materializations(results)
-            if "files_loaded" not in metadata or metadata["files_loaded"].value > 0}
+    """The raw assets that these ingest runs loaded at least one file into. A published statistics file also
+    gets its row in raw.submissions and its issues in raw.validation_issues, which its asset does not name."""
+    from dagster import AssetKey
+
+    from orchestration.assets.ingest import EVERY_RETURN_TABLES, PUBLISHED
+
+    loaded = {key for key, metadata in _materializations(results)
+              if "files_loaded" not in metadata or metadata["files_loaded"].value > 0}
+    if PUBLISHED in loaded:
+        loaded |= {AssetKey(["raw", table]) for table in EVERY_RETURN_TABLES}
+    return loaded
 
 
 def _materializations(results):
@@ -342,11 +350,9 @@ def _freeze_startup_objects() -> None:
 
 
 def _downstream_subset(defs, job, changed: set):
-    from dagster import AssetSelection
-
     graph = defs.resolve_asset_graph()
     in_job = job.asset_layer.selected_asset_keys
-    assets = AssetSelection.assets(*changed).downstream(include_self=False).resolve(graph) & in_job
+    assets = affected_by(graph, changed) & in_job
     job_checks = {key for key in graph.asset_check_keys if job.asset_layer.asset_graph.has(key)}
     # dbt's tests on a source (a raw table the ingest writes) run whenever a model reading it is built
     # (dagster-dbt adds them): their checks are selected too, so that their results are expected rather than
@@ -357,6 +363,30 @@ def _downstream_subset(defs, job, changed: set):
     print(f"rebuilding what the new files change (downstream of {names}): {len(assets)} of {len(in_job)} assets, "
           f"{len(checks)} of {len(job_checks)} checks", flush=True)
     return job.get_subset(asset_selection=assets, asset_check_selection=checks)
+
+
+def affected_by(graph, changed: set) -> set:
+    """The assets downstream of the ``changed`` raw tables, except through an edge from stg_csww__submissions
+    into a model that reads it for other kinds of return only (its dbt meta ``submissions_return_types``):
+    a new CSWW return's row in raw.submissions does not change which workbook or published file counts, so
+    the workbook and published-statistics models are not rebuilt for it (nor the CSWW ones for a workbook)."""
+    from orchestration.assets.dbt import SUBMISSIONS, SUBMISSIONS_RETURN_TYPES
+    from orchestration.assets.ingest import return_types_changed
+
+    loaded = return_types_changed(changed)
+    affected: set = set()
+    frontier = list(changed)
+    while frontier:
+        parent = frontier.pop()
+        for child in graph.get(parent).child_keys:
+            if child in affected or child in changed:
+                continue
+            reads = graph.get(child).metadata.get(SUBMISSIONS_RETURN_TYPES)
+            if parent == SUBMISSIONS and reads is not None and not set(str(reads).split(",")) & loaded:
+                continue  # reached again if another of its inputs changed
+            affected.add(child)
+            frontier.append(child)
+    return affected
 
 
 def _exit_code(results) -> int:

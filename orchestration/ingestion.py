@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -155,6 +155,7 @@ class IngestStats:
 
     files: int = 0
     skipped: int = 0  # already loaded unchanged (``skip_loaded``): neither validated nor loaded again
+    validated: Counter[str] = field(default_factory=Counter)  # the other files, by return type
     records: int = 0
     workers: int = 0
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
@@ -301,6 +302,7 @@ def _finish(staged: list[_Staged], future, settings: Settings, con, pool, stats:
         base = _report_base(settings, result, entry.checksum)
         jobs.append(ReportJob(base, _summary(entry, result, changes.get(number, [])), result.issues))
         outcomes[id(entry)] = _outcome(entry, result, base)
+        stats.validated[result.return_type] += 1
     report = pool.submit(write_report_chunk, jobs) if jobs else None
     return [entry.skipped or outcomes[id(entry)] for entry in staged], report
 

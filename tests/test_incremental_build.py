@@ -1,24 +1,29 @@
 """`workforce run` on a complete warehouse rebuilds only what new files change, and gets exactly what a full
-build gets (orchestration/build_state.py, the command line's ``_run``).
+build gets (orchestration/build_state.py, the command line's ``_run`` and ``affected_by``).
 
-One home, through the real console script: a first run (full build), a run with nothing new (no build), a
-resubmission (a build of what is downstream of the raw tables it was loaded into), then ``workforce build``
-(everything) on the same raw data, whose marts must equal the incremental ones row for row.
+One home, through the real console script: a first run with all three kinds of file (CSWW returns, an R2
+workbook, DfE's published statistics: a full build), a run with nothing new (no build), then a CSWW
+resubmission, a new workbook and a new published file, each a run (a build of what is downstream of the raw
+tables it was loaded into, leaving out the other kinds' models) followed by ``workforce build`` (everything)
+on the same raw data, whose marts must equal the incremental ones row for row.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from orchestration import build_state
-from orchestration.settings import Settings
+from orchestration.settings import DBT_PROJECT_DIR, PUBLISHED_INDICATORS, Settings
 from tests.csww_builders import csww, la_level, worker
+from tests.test_ees_input import base_rows, ees_csv
 from tests.test_pipeline import workforce
+from tests.workbook_builders import about, summary_row, team_row, workbook
 
 NODES = re.compile(r"dbt build: (\d+) nodes, 0 failed")
 
@@ -64,6 +69,8 @@ def runs(tmp_path_factory) -> dict:
     (inbox / "darlington_2025.xml").write_bytes(
         csww([worker(SWENo="SW000005", FTE=0.5, FTE30=0.5, Cases30=5)], lea="841", year=2025,
              la=la_level(NoAgencyFTE=0, NoAgencyHeadcount=0)))
+    (inbox / "hartlepool_2025.xlsx").write_bytes(hartlepool_workbook(inpost_headcount=402))
+    shutil.copy(PUBLISHED_INDICATORS, inbox / PUBLISHED_INDICATORS.name)
     found: dict = {"home": home}
     for step in ("first", "nothing_new"):
         found[step] = workforce(home, "run")
@@ -76,7 +83,30 @@ def runs(tmp_path_factory) -> dict:
     found["resubmission_durham"] = durham_headcount(home)
     found["full"] = workforce(home, "build")
     found["full_marts"] = marts(home)
+    # Hartlepool sends a new workbook; then newer published statistics arrive (other values for some areas)
+    (inbox / "hartlepool_2025_v2.xlsx").write_bytes(hartlepool_workbook(inpost_headcount=410))
+    run_then_build(home, found, "workbook")
+    (inbox / "indicators_update.csv").write_bytes(ees_csv(base_rows()))
+    run_then_build(home, found, "published")
     return found
+
+
+def run_then_build(home: Path, found: dict, step: str) -> None:
+    found[step] = workforce(home, "run")
+    found[f"{step}_marts"] = marts(home)
+    found[f"{step}_full"] = workforce(home, "build")
+    found[f"{step}_full_marts"] = marts(home)
+
+
+def hartlepool_workbook(inpost_headcount: int) -> bytes:
+    """Hartlepool (805) sends no CSWW return: its figures come from its annual R2 workbook."""
+    return workbook(about_row=about(old_la_code="805", la_name="Hartlepool"),
+                    summary=[summary_row(inpost_headcount=inpost_headcount)], teams=[team_row()])
+
+
+def built(result, model: str) -> bool:
+    """Whether dbt built ``model`` in this command (its line in dbt's output)."""
+    return re.search(rf"OK created sql (table|view) model \w+\.{model} ", result.stdout) is not None
 
 
 def nodes(result) -> int:
@@ -115,12 +145,64 @@ def test_resubmission_changes_the_figures(runs):
     assert runs["resubmission_durham"] == 3.0  # three after the resubmission
 
 
-def test_incremental_build_equals_a_full_build(runs):
-    assert runs["full"].returncode == 0, runs["full"].stdout[-3000:] + runs["full"].stderr[-3000:]
-    incremental, full = runs["resubmission_marts"], runs["full_marts"]
-    assert incremental.keys() == full.keys() and "workforce_indicators" in full
-    for table in full:
-        assert incremental[table] == full[table], table
+@pytest.mark.parametrize("step, full", [("resubmission", "full"), ("workbook", "workbook_full"),
+                                        ("published", "published_full")])
+def test_incremental_build_equals_a_full_build(runs, step, full):
+    for result in (runs[step], runs[full]):
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    incremental, full_marts = runs[f"{step}_marts"], runs[f"{full}_marts"]
+    assert incremental.keys() == full_marts.keys() and "workforce_indicators" in full_marts
+    for table in full_marts:
+        assert incremental[table] == full_marts[table], table
+
+
+def test_each_step_changed_the_marts(runs):
+    # so that the comparisons above compare something: each new file changed what was published
+    assert runs["resubmission_marts"] != runs["nothing_new_marts"]
+    assert runs["workbook_marts"] != runs["full_marts"]
+    assert runs["published_marts"] != runs["workbook_full_marts"]
+
+
+# which models each kind of file rebuilds: each kind's own, and everything that combines them
+CENSUS = ("int_csww__current_submissions", "int_csww__workers_classified", "caseload_distribution")
+WORKBOOK = ("int_workbook__current_submissions", "int_workbook__la_components", "team_caseloads")
+PUBLISHED = ("stg_ees__published_indicators", "int_published__indicators_wide")
+COMBINED = ("int_la_components", "workforce_indicators", "benchmarks", "submissions", "validation_issues")
+
+
+@pytest.mark.parametrize("step, own", [("resubmission", CENSUS), ("workbook", WORKBOOK),
+                                       ("published", PUBLISHED)])
+def test_a_new_file_rebuilds_its_own_kind_and_what_combines_them(runs, step, own):
+    result = runs[step]
+    others = {model for models in (CENSUS, WORKBOOK, PUBLISHED) if models != own for model in models}
+    for model in (*own, *COMBINED):
+        if step == "published" and model == "int_la_components":
+            continue  # the published statistics are the comparator, not an LA's components
+        assert built(result, model), model
+    for model in others:
+        assert not built(result, model), model
+    for model in (*CENSUS, *WORKBOOK, *PUBLISHED):  # a full build builds them all
+        assert built(runs["full"], model), model
+
+
+def test_models_reading_submissions_of_one_kind_say_so():
+    """The rebuild trusts each model's meta ``submissions_return_types``: it must be exactly the return types
+    its SQL keeps from stg_csww__submissions, and every model that keeps only some types must declare them."""
+    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    declared, filtered = {}, {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model" or "model.workforce.stg_csww__submissions" not in node["depends_on"][
+                "nodes"]:
+            continue
+        sql = (DBT_PROJECT_DIR / node["original_file_path"]).read_text()
+        types = set(re.findall(r"where return_type = '(\w+)'", sql))
+        if types:
+            filtered[node["name"]] = types
+        if "submissions_return_types" in node["meta"]:
+            declared[node["name"]] = set(node["meta"]["submissions_return_types"])
+    assert declared == filtered
+    assert set(declared) == {"int_csww__current_submissions", "int_workbook__current_submissions",
+                             "stg_ees__published_indicators"}
 
 
 # --- when the warehouse counts as complete -------------------------------------------------------------------

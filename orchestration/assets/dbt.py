@@ -25,6 +25,12 @@ workforce_dbt_project.prepare_if_dev()
 
 
 
+# dbt meta of the models that read stg_csww__submissions for one kind of return only (their YAML), carried
+# into the assets' metadata for the command line's rebuild (``orchestration.cli._affected``)
+SUBMISSIONS_RETURN_TYPES = "submissions_return_types"
+SUBMISSIONS = AssetKey(["staging", "stg_csww__submissions"])
+
+
 class WorkforceDbtTranslator(DagsterDbtTranslator):
     """The raw tables are written by the ingest assets: each dbt source maps onto the asset that writes it."""
 
@@ -32,6 +38,13 @@ class WorkforceDbtTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] == "source":
             return AssetKey(["raw", dbt_resource_props["name"]])
         return super().get_asset_key(dbt_resource_props)
+
+    def get_metadata(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, Any]:
+        metadata = super().get_metadata(dbt_resource_props)
+        return_types = dbt_resource_props.get("meta", {}).get(SUBMISSIONS_RETURN_TYPES)
+        if return_types:
+            metadata = {**metadata, SUBMISSIONS_RETURN_TYPES: ",".join(sorted(return_types))}
+        return metadata
 
 
 # Tests on the raw sources become checks on the ingest assets; tests on models, checks on the models.

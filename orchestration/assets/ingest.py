@@ -38,6 +38,11 @@ RETURN_SPECS = [
     for table in RETURN_TABLES
 ]
 PUBLISHED = AssetKey(["raw", "published_indicators"])
+# The raw tables each kind of return puts its rows in. Every file, whatever its kind and whether it was
+# rejected, also gets its row in raw.submissions and its issues in raw.validation_issues.
+TABLES_OF_RETURN_TYPE = {"csww_xml": ("csww_workers", "csww_la_level"),
+                         "workbook": ("workbook_summary", "workbook_teams", "workbook_non_sw")}
+EVERY_RETURN_TABLES = ("submissions", "validation_issues")
 
 
 class IngestConfig(Config):
@@ -50,7 +55,7 @@ def summarise(outcomes: list[FileOutcome], stats: IngestStats) -> dict[str, int]
     return {
         "files": len(outcomes),
         # files validated and loaded by this run; the others were already loaded unchanged (`workforce run`).
-        # The command line rebuilds only downstream of raw tables that a run loaded files into.
+        # For the returns' raw tables, the files that can have changed that table (``files_loaded_into``).
         "files_loaded": len(outcomes) - stats.skipped,
         "files_rejected": sum(o.status == "rejected" for o in outcomes),
         "files_with_rows_rejected": sum(o.status == "rows_rejected" for o in outcomes),
@@ -59,6 +64,22 @@ def summarise(outcomes: list[FileOutcome], stats: IngestStats) -> dict[str, int]
         "errors": sum(o.errors for o in outcomes),
         "warnings": sum(o.warnings for o in outcomes),
     }
+
+
+def files_loaded_into(table: str, summary: dict[str, int], stats: IngestStats) -> int:
+    """How many of the files this run validated and loaded can have changed ``raw.<table>``: the command
+    line rebuilds only what is downstream of the raw tables a run changed (a CSWW return leaves the
+    workbook tables as they were)."""
+    if table in EVERY_RETURN_TABLES:
+        return summary["files_loaded"]
+    return sum(n for kind, n in stats.validated.items() if table in TABLES_OF_RETURN_TYPE.get(kind, ()))
+
+
+def return_types_changed(changed: set[AssetKey]) -> set[str]:
+    """The kinds of return whose own raw tables are among ``changed``."""
+    kinds = {kind for kind, tables in TABLES_OF_RETURN_TYPE.items()
+             if any(AssetKey(["raw", table]) in changed for table in tables)}
+    return kinds | ({"ees_csv"} if PUBLISHED in changed else set())
 
 
 def _ingest(config: IngestConfig, workforce: WorkforceConfig, load: bool) -> tuple[list[FileOutcome], IngestStats]:
@@ -91,7 +112,8 @@ def returns(context: AssetExecutionContext, config: IngestConfig, workforce: Wor
         summary = summarise(outcomes, stats)
         context.log.info(f"partition {context.partition_key}: {summary}")
         for spec in RETURN_SPECS:
-            yield MaterializeResult(asset_key=spec.key, metadata=summary)
+            loaded = files_loaded_into(spec.key.path[-1], summary, stats)
+            yield MaterializeResult(asset_key=spec.key, metadata={**summary, "files_loaded": loaded})
         return
     # A batch: one materialization per raw table for the run, naming the partitions it loaded. (One event
     # per partition and table is what Dagster's partition view would want, but at national scale that is
@@ -102,7 +124,8 @@ def returns(context: AssetExecutionContext, config: IngestConfig, workforce: Wor
     context.log.info(f"{len(outcomes)} files in {len(partitions)} partitions: {summary}")
     metadata = {**summary, "partitions": len(partitions), "partition_keys": MetadataValue.json(partitions)}
     for spec in RETURN_SPECS:
-        yield AssetMaterialization(asset_key=spec.key, metadata=metadata)
+        loaded = files_loaded_into(spec.key.path[-1], summary, stats)
+        yield AssetMaterialization(asset_key=spec.key, metadata={**metadata, "files_loaded": loaded})
 
 
 @asset(key=PUBLISHED, group_name="ingest", kinds={"duckdb", "python"}, pool="warehouse_writer")
