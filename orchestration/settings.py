@@ -32,7 +32,9 @@ event_log_storage:
   class: WorkforceEventLogStorage
 """
 # What earlier versions wrote: a home with one of these, unedited, gets the current file
-EARLIER_DAGSTER_YAML = (DAGSTER_YAML.split("event_log_storage:")[0],)
+EARLIER_DAGSTER_YAML = (
+    "telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n  pools:\n    default_limit: 1\n",
+)
 
 
 @dataclass(frozen=True)
