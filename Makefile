@@ -41,7 +41,7 @@ browser:
 
 ## dagster: the Dagster UI on http://localhost:3000 for the same WORKFORCE_HOME
 dagster: install
-	PATH=$(CURDIR)/$(VENV)/bin:$$PATH DAGSTER_HOME=$${DAGSTER_HOME:-$$(pwd)/$${WORKFORCE_HOME:-data}/dagster} \
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH DAGSTER_HOME=$${DAGSTER_HOME:-$$(realpath -m "$${WORKFORCE_HOME:-data}")/dagster} \
 	  $(VENV)/bin/dagster dev -m orchestration.definitions -p 3000
 
 ## dashboard: the Streamlit dashboard on http://localhost:8501
