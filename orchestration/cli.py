@@ -158,15 +158,16 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _loaded_raw_assets(results) -> set:
-    """The raw assets that these ingest runs loaded at least one file into. A published statistics file also
-    gets its row in raw.submissions and its issues in raw.validation_issues, which its asset does not name."""
+    """The raw assets that these ingest runs loaded at least one file into. A file of any kind also gets its
+    row in raw.submissions and its issues in raw.validation_issues, which the published statistics' asset
+    does not name."""
     from dagster import AssetKey
 
-    from orchestration.assets.ingest import EVERY_RETURN_TABLES, PUBLISHED
+    from orchestration.assets.ingest import EVERY_RETURN_TABLES, return_types_changed
 
     loaded = {key for key, metadata in _materializations(results)
               if "files_loaded" not in metadata or metadata["files_loaded"].value > 0}
-    if PUBLISHED in loaded:
+    if return_types_changed(loaded):
         loaded |= {AssetKey(["raw", table]) for table in EVERY_RETURN_TABLES}
     return loaded
 

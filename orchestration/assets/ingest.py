@@ -38,10 +38,12 @@ RETURN_SPECS = [
     for table in RETURN_TABLES
 ]
 PUBLISHED = AssetKey(["raw", "published_indicators"])
-# The raw tables each kind of return puts its rows in. Every file, whatever its kind and whether it was
-# rejected, also gets its row in raw.submissions and its issues in raw.validation_issues.
+# The raw tables each kind of file puts its rows in (the returns, and DfE's published statistics). Every file,
+# whatever its kind and whether it was rejected, also gets its row in raw.submissions and its issues in
+# raw.validation_issues.
 TABLES_OF_RETURN_TYPE = {"csww_xml": ("csww_workers", "csww_la_level"),
-                         "workbook": ("workbook_summary", "workbook_teams", "workbook_non_sw")}
+                         "workbook": ("workbook_summary", "workbook_teams", "workbook_non_sw"),
+                         "ees_csv": (PUBLISHED.path[-1],)}
 EVERY_RETURN_TABLES = ("submissions", "validation_issues")
 
 
@@ -76,10 +78,9 @@ def files_loaded_into(table: str, summary: dict[str, int], stats: IngestStats) -
 
 
 def return_types_changed(changed: set[AssetKey]) -> set[str]:
-    """The kinds of return whose own raw tables are among ``changed``."""
-    kinds = {kind for kind, tables in TABLES_OF_RETURN_TYPE.items()
-             if any(AssetKey(["raw", table]) in changed for table in tables)}
-    return kinds | ({"ees_csv"} if PUBLISHED in changed else set())
+    """The kinds of file whose own raw tables are among ``changed``."""
+    return {kind for kind, tables in TABLES_OF_RETURN_TYPE.items()
+            if any(AssetKey(["raw", table]) in changed for table in tables)}
 
 
 def _ingest(config: IngestConfig, workforce: WorkforceConfig, load: bool) -> tuple[list[FileOutcome], IngestStats]:
