@@ -135,6 +135,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    _prestart_dbt(Settings.from_env().ensure())
     return _exit_code([_execute("build")])
 
 
@@ -145,6 +146,7 @@ def _run(args: argparse.Namespace) -> int:
     from orchestration import build_state
 
     settings = Settings.from_env().ensure()
+    _prestart_dbt(settings)
     ingested = _ingest_paths([settings.inbox], None, skip_loaded=True)
     code = _exit_code(ingested)
     if not (all(result.success for result in ingested) and build_state.warehouse_is_complete(settings)):
@@ -155,6 +157,14 @@ def _run(args: argparse.Namespace) -> int:
               "(`workforce build` rebuilds them)", flush=True)
         return code
     return max(code, _exit_code([_execute("build", downstream_of=changed)]))
+
+
+def _prestart_dbt(settings: Settings) -> None:
+    """Start dbt (orchestration/dbt_worker.py) now, on the other core, so that it has imported and parsed the
+    project by the time the build needs it."""
+    from orchestration import dbt_worker
+
+    dbt_worker.prestart(DBT_PROJECT_DIR, settings.home / "dbt", settings.warehouse)
 
 
 def _loaded_raw_assets(results) -> set:

@@ -2,8 +2,6 @@
 
 
 import json
-import os
-import shutil
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -11,8 +9,10 @@ from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.asset_utils import extract_runtime_selection_from_args, get_updated_cli_invocation_params_for_context
+from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
 
-from orchestration import build_state, timings
+from orchestration import build_state, dbt_worker, timings
 from orchestration.assets.checks import preload_suite
 from orchestration.resources import WorkforceConfig
 from orchestration.settings import DBT_PROJECT_DIR
@@ -51,66 +51,6 @@ class WorkforceDbtTranslator(DagsterDbtTranslator):
 translator = WorkforceDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
 
 
-@dbt_assets(manifest=workforce_dbt_project.manifest_path, dagster_dbt_translator=translator, pool="warehouse_writer")
-def workforce_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, workforce: WorkforceConfig):
-    """dbt build: seeds, staging, intermediate and marts models, and every dbt test."""
-    workforce.export_warehouse_path()
-    print("dbt build: seeds, models and tests ...", flush=True)
-    settings = workforce.settings()
-    build_state.build_started(settings)
-    with timings.timed(settings, "dbt_build") as details:
-        target = _build_target(settings.home / "dbt", context.run.run_id)
-        invocation = dbt.cli(["build", *file_log_args()], context=context, raise_on_error=False, target_path=target)
-        # the quality checks' imports, paid while dbt works in its own process (once it has started: before,
-        # the import thread would hold up the selection dagster-dbt works out for it)
-        preload_suite()
-        yield from invocation.stream()
-        results = json.loads(invocation.target_path.joinpath("run_results.json").read_text())["results"]
-        details["nodes"] = len(results)
-        _keep_partial_parse(target)
-    failed = [r for r in results if r["status"] in ("error", "fail")]
-    print(f"dbt build: {len(results)} nodes, {len(failed)} failed", flush=True)
-    for result in failed:
-        print(f"  FAILED {result['unique_id']}: {(result.get('message') or '').strip()}", flush=True)
-    if not invocation.is_successful():
-        raise RuntimeError(f"dbt build failed: {len(failed)} model(s) or test(s) failed; nothing published")
-
-
-PARTIAL_PARSE = "partial_parse.msgpack"
-FILE_LOG_LEVEL = "info"
-
-
-def file_log_args() -> list[str]:
-    """dbt's log file (``dbt.log`` in the build's target folder) at info: each node's result and timing,
-    warnings and errors. At dbt's default, debug, it also holds every SQL statement and connection event
-    (about 3,000 JSON lines a build), which costs about half a second of every build. ``DBT_LOG_LEVEL_FILE``
-    (dbt's own variable, e.g. ``debug``) overrides it."""
-    return [] if os.environ.get("DBT_LOG_LEVEL_FILE") else ["--log-level-file", FILE_LOG_LEVEL]
-
-
-def _build_target(folder: Path, run_id: str) -> Path:
-    """This build's dbt target path, in the home, seeded with the home's last partial parse.
-
-    dbt re-parses the whole project when the profile changes, and the warehouse path (one per home) is part
-    of the profile, so the parse made at install time never serves a home: each home keeps its own (the
-    project files it was made from are checked by dbt as usual). Older build folders are removed.
-    """
-    for old in sorted(folder.glob("build-*"), key=lambda p: p.stat().st_mtime)[:-2]:
-        shutil.rmtree(old, ignore_errors=True)
-    target = folder / f"build-{run_id[:8]}"
-    target.mkdir(parents=True, exist_ok=True)
-    kept = folder / PARTIAL_PARSE
-    if kept.exists():
-        shutil.copy(kept, target / PARTIAL_PARSE)
-    return target
-
-
-def _keep_partial_parse(target: Path) -> None:
-    parsed = target / PARTIAL_PARSE
-    if parsed.exists():
-        shutil.copy(parsed, target.parent / PARTIAL_PARSE)
-
-
 class WorkforceDbtCliResource(DbtCliResource):
     """dbt from this environment. Its version is read from the installed dbt-core package rather than by
     running ``dbt --version`` before every build (the executable is this environment's own).
@@ -129,3 +69,49 @@ class WorkforceDbtCliResource(DbtCliResource):
         from packaging import version
 
         return version.parse(__version__)
+
+    def build_in_worker(self, args: list[str], *, context: AssetExecutionContext, warehouse: Path,
+                        builds: Path) -> DbtCliInvocation:
+        """``dbt.cli(args, context=context, raise_on_error=False)``, run by a dbt worker
+        (orchestration/dbt_worker.py): the one the command line started before ingesting, else a new one,
+        with its target folder in ``builds``. The arguments, the selection for the context's subset and
+        the events made from dbt's output are dagster-dbt's own, as in ``DbtCliResource.cli``."""
+        cleaned_args, runtime_selects, runtime_excludes = extract_runtime_selection_from_args(args)
+        params = get_updated_cli_invocation_params_for_context(
+            context=context, manifest={}, dagster_dbt_translator=DagsterDbtTranslator(),
+            runtime_selects=runtime_selects, runtime_excludes=runtime_excludes)
+        # a selection of over 200 nodes runs on a copy of the project with a generated selectors.yml
+        project_dir = Path(params.dbt_project.project_dir if params.dbt_project else self.project_dir).resolve()
+        profiles_dir = Path(self.profiles_dir).resolve() if self.profiles_dir else project_dir
+        worker = dbt_worker.take(project_dir, warehouse) or dbt_worker.DbtWorker.start(
+            project_dir, profiles_dir, dbt_worker.build_target(builds, context.run.run_id), warehouse)
+        indirect = ["--indirect-selection", params.indirect_selection] if params.indirect_selection else []
+        process = worker.run([*self.global_config_flags, *cleaned_args, *params.selection_args, *indirect])
+        return DbtCliInvocation(process=process, manifest=params.manifest,
+                                dagster_dbt_translator=params.dagster_dbt_translator, project_dir=project_dir,
+                                target_path=worker.target_path, raise_on_error=False, context=context,
+                                adapter=None, cli_version=self._cli_version, project=params.dbt_project)
+
+
+@dbt_assets(manifest=workforce_dbt_project.manifest_path, dagster_dbt_translator=translator, pool="warehouse_writer")
+def workforce_dbt_models(context: AssetExecutionContext, dbt: WorkforceDbtCliResource, workforce: WorkforceConfig):
+    """dbt build: seeds, staging, intermediate and marts models, and every dbt test."""
+    warehouse = workforce.export_warehouse_path()
+    print("dbt build: seeds, models and tests ...", flush=True)
+    settings = workforce.settings()
+    build_state.build_started(settings)
+    with timings.timed(settings, "dbt_build") as details:
+        invocation = dbt.build_in_worker(["build"], context=context, warehouse=warehouse, builds=settings.home / "dbt")
+        # the quality checks' imports, paid while dbt works in its own process (once it has its arguments:
+        # before, the import thread would hold up the selection dagster-dbt works out for it)
+        preload_suite()
+        yield from invocation.stream()
+        results = json.loads(invocation.target_path.joinpath("run_results.json").read_text())["results"]
+        details["nodes"] = len(results)
+        dbt_worker.keep_partial_parse(invocation.target_path)
+    failed = [r for r in results if r["status"] in ("error", "fail")]
+    print(f"dbt build: {len(results)} nodes, {len(failed)} failed", flush=True)
+    for result in failed:
+        print(f"  FAILED {result['unique_id']}: {(result.get('message') or '').strip()}", flush=True)
+    if not invocation.is_successful():
+        raise RuntimeError(f"dbt build failed: {len(failed)} model(s) or test(s) failed; nothing published")
