@@ -52,13 +52,16 @@ translator = WorkforceDbtTranslator(settings=DagsterDbtTranslatorSettings(enable
 
 
 class WorkforceDbtCliResource(DbtCliResource):
-    """dbt from this environment. Its version is read from the installed dbt-core package rather than by
-    running ``dbt --version`` before every build (the executable is this environment's own).
+    """dbt from this environment. The assets build with ``build_in_worker`` (a dbt worker process); ``cli``
+    still runs the ``dbt`` executable as dagster-dbt does. The version is read from the installed dbt-core
+    package rather than by running ``dbt --version`` before every build (the executable is this
+    environment's own).
 
-    dagster-dbt also opens a dbt-core adapter in this process before starting dbt, for two optional
+    dagster-dbt's ``cli`` also opens a dbt-core adapter in this process before starting dbt, for two optional
     extras, row counts and column metadata (``fetch_row_counts``, ``fetch_column_metadata``), which these
     assets do not use. Opening it imports dbt-core and dbt-duckdb and loads the profile and project here
-    (3-6 s of every build, before dbt starts), so it is not opened: the extras must not be turned on."""
+    (3-6 s, before dbt starts), so it is not opened (nor by ``build_in_worker``): the extras must not be
+    turned on."""
 
     def _initialize_dbt_core_adapter(self, args):
         return None
