@@ -8,11 +8,11 @@ arguments, as JSON), runs them with dbt's programmatic runner on the manifest it
 dbt's exit code. Its standard output is dbt's JSON log lines, as from ``dbt --log-format json``, which is
 what dagster-dbt reads from the process it starts, so the asset's events are made exactly as before.
 
-The command line starts one (``prestart``) before it ingests, so that dbt starts on the other core while
-the files are ingested; the dbt asset takes it (``take``), or starts one itself when there is none (the
-Dagster UI, the daemon). A worker that is never used reads the end of its input and exits, as it does
-when the process that started it dies. The parse reads the project's files but opens no connection, so
-the worker never holds the warehouse while the ingest writes it.
+The command line starts one (``prestart``) before it ingests, so that dbt starts on the other core while the
+files are ingested; the dbt asset takes it (``take``) when it was started for the same project, profile and
+warehouse, or starts one itself (the Dagster UI, the daemon). A worker that is not taken is stopped at exit
+or when another is started; one whose parent dies reads the end of its input and exits. The parse reads the
+project's files but opens no connection, so the worker never holds the warehouse while the ingest writes it.
 """
 
 from __future__ import annotations
@@ -41,11 +41,13 @@ class DbtWorker:
 
     process: subprocess.Popen
     project_dir: Path
+    profiles_dir: Path
     target_path: Path
-    warehouse: str
+    warehouse: Path
 
     @classmethod
     def start(cls, project_dir: Path, profiles_dir: Path, target_path: Path, warehouse: Path) -> DbtWorker:
+        project_dir, profiles_dir, warehouse = (Path(p).resolve() for p in (project_dir, profiles_dir, warehouse))
         env = {
             **os.environ,
             WAREHOUSE_VARIABLE: str(warehouse),
@@ -62,8 +64,8 @@ class DbtWorker:
         }
         process = subprocess.Popen([sys.executable, "-m", "orchestration.dbt_worker"], stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=project_dir)
-        return cls(process=process, project_dir=Path(project_dir), target_path=Path(target_path),
-                   warehouse=str(Path(warehouse).resolve()))
+        return cls(process=process, project_dir=project_dir, profiles_dir=profiles_dir,
+                   target_path=Path(target_path), warehouse=warehouse)
 
     def run(self, args: list[str]) -> subprocess.Popen:
         """Hand the worker its dbt arguments; its output and exit code then come from ``process``."""
@@ -114,19 +116,19 @@ def prestart(project_dir: Path, builds: Path, warehouse: Path) -> None:
     started before and not taken is stopped)."""
     global _prestarted
     _discard_prestarted()
-    project_dir = Path(project_dir).resolve()
     target = build_target(builds, os.urandom(4).hex())
-    _prestarted = DbtWorker.start(project_dir, project_dir, target, warehouse)
+    _prestarted = DbtWorker.start(project_dir, project_dir, target, warehouse)  # profiles.yml in the project
 
 
-def take(project_dir: Path, warehouse: Path) -> DbtWorker | None:
-    """The prestarted worker, if there is one for this project and warehouse (each worker serves once)."""
+def take(project_dir: Path, profiles_dir: Path, warehouse: Path) -> DbtWorker | None:
+    """The prestarted worker, if there is one for this project, profile and warehouse (each worker serves
+    once); another is stopped."""
     global _prestarted
     worker, _prestarted = _prestarted, None
     if worker is None:
         return None
-    same = worker.project_dir == Path(project_dir).resolve() and worker.warehouse == str(Path(warehouse).resolve())
-    if not same or worker.process.poll() is not None:
+    wanted = tuple(Path(p).resolve() for p in (project_dir, profiles_dir, warehouse))
+    if (worker.project_dir, worker.profiles_dir, worker.warehouse) != wanted or worker.process.poll() is not None:
         worker.discard()
         return None
     return worker

@@ -104,19 +104,22 @@ def test_the_prestarted_worker_serves_one_build_of_its_own_warehouse(tmp_path):
     builds, warehouse = tmp_path / "dbt", tmp_path / "warehouse.duckdb"
 
     dbt_worker.prestart(DBT_PROJECT_DIR, builds, warehouse)
-    other = dbt_worker.take(DBT_PROJECT_DIR, tmp_path / "another.duckdb")
+    other = dbt_worker.take(DBT_PROJECT_DIR, DBT_PROJECT_DIR, tmp_path / "another.duckdb")
     assert other is None  # another home's build: the worker is stopped, not kept
-    assert dbt_worker.take(DBT_PROJECT_DIR, warehouse) is None
+    assert dbt_worker.take(DBT_PROJECT_DIR, DBT_PROJECT_DIR, warehouse) is None
+
+    dbt_worker.prestart(DBT_PROJECT_DIR, builds, warehouse)
+    assert dbt_worker.take(DBT_PROJECT_DIR, tmp_path, warehouse) is None  # another profiles.yml: stopped too
 
     dbt_worker.prestart(DBT_PROJECT_DIR, builds, warehouse)
     replaced = dbt_worker._prestarted
     dbt_worker.prestart(DBT_PROJECT_DIR, builds, warehouse)  # the one not taken is stopped
     assert replaced.process.returncode is not None
-    worker = dbt_worker.take(DBT_PROJECT_DIR, warehouse)
+    worker = dbt_worker.take(DBT_PROJECT_DIR, DBT_PROJECT_DIR, warehouse)
     try:
         assert worker is not None and worker.process.poll() is None
-        assert worker.target_path.parent == builds and worker.warehouse == str(warehouse.resolve())
-        assert dbt_worker.take(DBT_PROJECT_DIR, warehouse) is None  # one build each
+        assert worker.target_path.parent == builds and worker.warehouse == warehouse.resolve()
+        assert dbt_worker.take(DBT_PROJECT_DIR, DBT_PROJECT_DIR, warehouse) is None  # one build each
     finally:
         worker.discard()
     assert worker.process.returncode is not None

@@ -86,7 +86,7 @@ class WorkforceDbtCliResource(DbtCliResource):
         # a selection of over 200 nodes runs on a copy of the project with a generated selectors.yml
         project_dir = Path(params.dbt_project.project_dir if params.dbt_project else self.project_dir).resolve()
         profiles_dir = Path(self.profiles_dir).resolve() if self.profiles_dir else project_dir
-        worker = dbt_worker.take(project_dir, warehouse) or dbt_worker.DbtWorker.start(
+        worker = dbt_worker.take(project_dir, profiles_dir, warehouse) or dbt_worker.DbtWorker.start(
             project_dir, profiles_dir, dbt_worker.build_target(builds, context.run.run_id), warehouse)
         indirect = ["--indirect-selection", params.indirect_selection] if params.indirect_selection else []
         process = worker.run([*self.global_config_flags, *cleaned_args, *params.selection_args, *indirect])
