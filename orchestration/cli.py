@@ -156,7 +156,9 @@ def _run(args: argparse.Namespace) -> int:
         print("nothing new was loaded: the warehouse and the serving copy are up to date "
               "(`workforce build` rebuilds them)", flush=True)
         return code
-    return max(code, _exit_code([_execute("build", downstream_of=changed)]))
+    # the incremental models add the new submissions' records rather than rebuild (orchestration/assets/dbt.py)
+    incremental = {"workforce_dbt_models": {"full_refresh": False}}
+    return max(code, _exit_code([_execute("build", incremental, downstream_of=changed)]))
 
 
 def _prestart_dbt(settings: Settings) -> None:
@@ -336,12 +338,13 @@ def _execute(job_name: str, op_config: dict | None = None, partition_key=None, d
     if _INSTANCE is None:
         _INSTANCE = DagsterInstance.get()
         _freeze_startup_objects()
-    run_config: dict = dict(QUIET_LOGS)
-    if op_config:
-        run_config["ops"] = {op: {"config": config} for op, config in op_config.items()}
     job = defs.resolve_job_def(job_name)
     if downstream_of:
         job = _downstream_subset(defs, job, downstream_of)
+    run_config: dict = dict(QUIET_LOGS)
+    if op_config:  # for the ops this job (or subset) has
+        run_config["ops"] = {op: {"config": config} for op, config in op_config.items()
+                             if job.graph.has_node_named(op)}
     result = job.execute_in_process(run_config=run_config, instance=_INSTANCE, partition_key=partition_key,
                                     raise_on_error=False)
     if not result.success:

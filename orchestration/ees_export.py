@@ -48,7 +48,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from validation.ees_screening import FINER_COLUMNS, EESScreeningError, Reference, load_reference, screen
+from validation.ees_screening import (
+    FINER_COLUMNS,
+    EESScreeningError,
+    Reference,
+    check_names,
+    load_reference,
+    screen,
+)
 
 MART = "marts.workforce_indicators"
 DEFAULT_NAME = "csww_regional_indicators"
@@ -369,7 +376,7 @@ def export_ees(serving_path: Path, out_dir: Path, name: str = DEFAULT_NAME,
         raise ValueError(f"{MART} in {serving_path} has no rows with source = {source!r}: nothing to export")
     data, meta = build_ees_frames(indicators)
     data_name, meta_name = f"{name}.csv", f"{name}.meta.csv"
-    failures = screen(data, meta, data_name, meta_name)  # also refuses a name that is not a plain file name
+    failures = check_names(data_name, meta_name)  # a name that is not a plain file name: nothing is written
     if failures:
         raise EESScreeningError(data_name, failures)
 
@@ -381,7 +388,8 @@ def export_ees(serving_path: Path, out_dir: Path, name: str = DEFAULT_NAME,
     try:
         for frame, path in zip((data, meta), temporary, strict=True):
             frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-        # Screen what is on disk, as a reader will see it.
+        # Screen what is on disk, as a reader will see it (the only full screening: the frames written are
+        # not screened first as well); nothing is replaced unless it passes.
         written = [pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8") for p in temporary]
         failures = screen(written[0], written[1], data_name, meta_name)
         if failures:

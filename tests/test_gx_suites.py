@@ -14,7 +14,7 @@ import pytest
 
 from tests.test_ees_export import demo_serving, indicator_frame  # noqa: F401  (demo_serving: a fixture)
 from validation.suites import load_workforce_indicators, run_workforce_indicators_suite
-from validation.suites.workforce_indicators import failed
+from validation.suites.workforce_indicators import build_workforce_indicators_suite, failed
 
 
 def failures(df: pd.DataFrame) -> dict[str, object]:
@@ -39,6 +39,15 @@ def test_good_data_passes(good: pd.DataFrame) -> None:
     assert "expect_column_values_to_be_between(agency_rate_fte)" in names
     assert "expect_column_values_to_be_in_set(turnover_rate_headcount_status)" in names
     assert "expect_column_values_to_be_between(inpost_headcount)" in names
+
+
+def test_the_suite_has_each_expectation_once(good: pd.DataFrame) -> None:
+    # the suite is built from a list (not add_expectation, which skips an expectation equal to one before it):
+    # the builder itself must not repeat one
+    expectations = build_workforce_indicators_suite(good).expectations
+    configurations = [e.configuration.to_json_dict() for e in expectations]
+    distinct = {(c["type"], repr(sorted(c["kwargs"].items()))) for c in configurations}
+    assert len(distinct) == len(expectations) > 40
 
 
 def test_rate_of_120_fails(good: pd.DataFrame) -> None:

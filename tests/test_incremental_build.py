@@ -39,6 +39,20 @@ def marts(home: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
+# built by submission (dbt_project/macros/incremental_by_submission.sql): a resubmission run adds the new
+# submission's rows and deletes the superseded one's, where every other build rebuilds them whole
+INCREMENTAL_MODELS = ("int_csww__workers_classified", "int_csww__la_components")
+
+
+def incremental_tables(home: Path) -> dict[str, list[tuple]]:
+    """The incremental models' tables in the warehouse, sorted (read when no command is running)."""
+    con = duckdb.connect(str(home / "warehouse" / "warehouse.duckdb"), read_only=True)
+    try:
+        return {m: con.execute(f"select * from intermediate.{m} order by all").fetchall() for m in INCREMENTAL_MODELS}
+    finally:
+        con.close()
+
+
 def durham_headcount(home: Path) -> float:
     """County Durham's 2025 inpost_headcount from the returns, in the serving copy."""
     con = duckdb.connect(str(home / "warehouse" / "serving.duckdb"), read_only=True)
@@ -81,8 +95,10 @@ def runs(tmp_path_factory) -> dict:
     found["resubmission"] = workforce(home, "run")
     found["resubmission_marts"] = marts(home)
     found["resubmission_durham"] = durham_headcount(home)
+    found["resubmission_incremental"] = incremental_tables(home)
     found["full"] = workforce(home, "build")
     found["full_marts"] = marts(home)
+    found["full_incremental"] = incremental_tables(home)
     # Hartlepool sends a new workbook; then newer published statistics arrive (other values for some areas)
     (inbox / "hartlepool_2025_v2.xlsx").write_bytes(hartlepool_workbook(inpost_headcount=410))
     run_then_build(home, found, "workbook")
@@ -106,7 +122,7 @@ def hartlepool_workbook(inpost_headcount: int) -> bytes:
 
 def built(result, model: str) -> bool:
     """Whether dbt built ``model`` in this command (its line in dbt's output)."""
-    return re.search(rf"OK created sql (table|view) model \w+\.{model} ", result.stdout) is not None
+    return re.search(rf"OK created sql (table|view|incremental) model \w+\.{model} ", result.stdout) is not None
 
 
 def nodes(result) -> int:
@@ -138,6 +154,28 @@ def test_resubmission_rebuilds_only_what_is_downstream(runs):
     assert "rebuilding what the new files change (downstream of raw/csww_la_level, raw/csww_workers" in result.stdout
     # the seeds, the reference staging and their tests are not run again
     assert 0 < nodes(result) < nodes(runs["first"]) == nodes(runs["full"])
+
+
+def test_resubmission_builds_the_incremental_models_incrementally(runs):
+    result = runs["resubmission"]
+    assert "dbt build: seeds, models and tests (incremental) ..." in result.stdout
+    for model in INCREMENTAL_MODELS:
+        assert re.search(rf"OK created sql incremental model intermediate\.{model} ", result.stdout), model
+    # every other build rebuilds them whole
+    for step in ("first", "full"):
+        assert "dbt build: seeds, models and tests ..." in runs[step].stdout
+        assert "(incremental)" not in runs[step].stdout
+
+
+def test_incremental_models_equal_a_full_rebuild(runs):
+    """After the resubmission the superseded submission's rows are gone and the new one's are there, exactly
+    as ``workforce build`` (a full refresh) makes them from the same raw data."""
+    incremental, full = runs["resubmission_incremental"], runs["full_incremental"]
+    for model in INCREMENTAL_MODELS:
+        assert incremental[model] == full[model], model
+    # Durham 2025 (three in-post workers and an agency worker) and Darlington 2025 (one worker)
+    assert len(full["int_csww__workers_classified"]) == 5
+    assert len(full["int_csww__la_components"]) == 2
 
 
 def test_resubmission_changes_the_figures(runs):
@@ -255,3 +293,16 @@ def test_a_failed_export_means_the_next_run_builds_everything(complete_home, mon
                          raise_on_error=False)
     assert not result.success  # the serving copy is an empty file: there is nothing to export
     assert not build_state.warehouse_is_complete(complete_home)
+
+
+@pytest.mark.parametrize("full_refresh, warehouse_complete, args", [
+    (True, True, ["build", "--full-refresh"]),
+    (True, False, ["build", "--full-refresh"]),
+    (False, False, ["build", "--full-refresh"]),  # asked for, but the last build did not publish, or dbt changed
+    (False, True, ["build"]),
+])
+def test_dbt_builds_incrementally_only_when_asked_and_the_warehouse_is_complete(full_refresh, warehouse_complete,
+                                                                                 args):
+    from orchestration.assets.dbt import build_args
+
+    assert build_args(full_refresh, warehouse_complete) == args

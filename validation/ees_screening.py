@@ -243,7 +243,7 @@ def screen(data: pd.DataFrame, meta: pd.DataFrame, data_name: str, meta_name: st
     data = as_text(data)
     meta = as_text(meta)
     failures: list[ScreeningFailure] = []
-    failures += _check_names(data_name, meta_name)
+    failures += check_names(data_name, meta_name)
     failures += _check_columns(data)
     meta_ok = _meta_has_columns(meta)
     failures += _check_meta(meta, data) if meta_ok else _meta_column_failures(meta)
@@ -272,7 +272,8 @@ def screen_files(data_path: Path, meta_path: Path | None = None,
     return screen(data, meta, data_path.name, meta_path.name, reference)
 
 
-def _check_names(data_name: str, meta_name: str | None) -> list[ScreeningFailure]:
+def check_names(data_name: str, meta_name: str | None) -> list[ScreeningFailure]:
+    """The file-name rules alone (part of ``screen``): a writer checks them before it writes anything."""
     failures = []
     name = Path(data_name).name
     stem = _stem(data_name)

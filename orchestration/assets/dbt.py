@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, Config
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 from dagster_dbt.asset_utils import extract_runtime_selection_from_args, get_updated_cli_invocation_params_for_context
 from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
@@ -96,15 +96,33 @@ class WorkforceDbtCliResource(DbtCliResource):
                                 adapter=None, cli_version=self._cli_version, project=params.dbt_project)
 
 
+class DbtBuildConfig(Config):
+    """``full_refresh``: rebuild the incremental models (built by submission: int_csww__workers_classified and
+    int_csww__la_components, see dbt_project/macros/incremental_by_submission.sql) from scratch, as every build
+    does by default. The command line's resubmission run turns it off; a full refresh is still made when the
+    warehouse is not complete or the dbt project changed since the last build (orchestration/build_state.py)."""
+
+    full_refresh: bool = True
+
+
+def build_args(full_refresh: bool, warehouse_complete: bool) -> list[str]:
+    """dbt's arguments: an incremental build only when asked for and the last build left the warehouse whole
+    from the dbt project as it is now; else ``--full-refresh``."""
+    return ["build"] if not full_refresh and warehouse_complete else ["build", "--full-refresh"]
+
+
 @dbt_assets(manifest=workforce_dbt_project.manifest_path, dagster_dbt_translator=translator, pool="warehouse_writer")
-def workforce_dbt_models(context: AssetExecutionContext, dbt: WorkforceDbtCliResource, workforce: WorkforceConfig):
+def workforce_dbt_models(context: AssetExecutionContext, dbt: WorkforceDbtCliResource, workforce: WorkforceConfig,
+                         config: DbtBuildConfig):
     """dbt build: seeds, staging, intermediate and marts models, and every dbt test."""
     warehouse = workforce.export_warehouse_path()
-    print("dbt build: seeds, models and tests ...", flush=True)
     settings = workforce.settings()
+    args = build_args(config.full_refresh, not config.full_refresh and build_state.warehouse_is_complete(settings))
+    print(f"dbt build: seeds, models and tests{'' if '--full-refresh' in args else ' (incremental)'} ...",
+          flush=True)
     build_state.build_started(settings)
     with timings.timed(settings, "dbt_build") as details:
-        invocation = dbt.build_in_worker(["build"], context=context, warehouse=warehouse, builds=settings.home / "dbt")
+        invocation = dbt.build_in_worker(args, context=context, warehouse=warehouse, builds=settings.home / "dbt")
         # the quality checks' imports, paid while dbt works in its own process (once it has its arguments:
         # before, the import thread would hold up the selection dagster-dbt works out for it)
         preload_suite()

@@ -1,17 +1,28 @@
 -- One row per LA and census year with a current CSWW submission: every component of the national measures
 -- (definitions.md), and the numerator and denominator of every national rate (macro national_measures).
+-- Incremental by submission (macros/incremental_by_submission.sql), as int_csww__workers_classified.
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        post_hook=["{{ delete_superseded_submissions() }}"]
+    )
+}}
 
 with
 
 current_submissions as (
 
-    select * from {{ ref('int_csww__current_submissions') }}
+    {{ new_current_submissions() }}
 
 ),
 
 workers as (
 
     select * from {{ ref('int_csww__workers_classified') }}
+    where submission_id in (select submission_id from current_submissions)
 
 ),
 

@@ -1,11 +1,23 @@
 -- One row per worker record of a current CSWW submission, classified for its census year Y as in
 -- definitions.md ("Classifying a CSWW worker record"): S = 1 October Y-1, R = 30 September Y.
+--
+-- Incremental by submission (macros/incremental_by_submission.sql): a resubmission's records are classified
+-- from that submission alone, and the superseded submission's records removed.
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        post_hook=["{{ delete_superseded_submissions() }}"]
+    )
+}}
 
 with
 
 current_submissions as (
 
-    select * from {{ ref('int_csww__current_submissions') }}
+    {{ new_current_submissions() }}
 
 ),
 
