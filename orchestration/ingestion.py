@@ -486,7 +486,7 @@ def _load_many(con, round_: list[tuple[int, _Staged, ValidationResult]], setting
             "rows_received": result.rows_received, "rows_accepted": result.rows_accepted,
             "rows_rejected": result.rows_rejected, "error_count": result.error_count,
             "warning_count": result.warning_count, "report_html": str(base.with_suffix(".html")),
-            "report_xlsx": str(base.with_suffix(".xlsx")),
+            "report_xlsx": str(base.with_suffix(".xlsx")), "loaded_at": entry.arrived_at,
         })
         issues = pd.DataFrame([i.as_record(entry.path.name) for i in result.issues])
         tables["validation_issues"].append((entry.checksum, issues))

@@ -158,7 +158,8 @@ RAW_TABLES: dict[str, str] = {
         error_count       integer not null,
         warning_count     integer not null,
         report_html       varchar,
-        report_xlsx       varchar
+        report_xlsx       varchar,
+        loaded_at         timestamp           -- when these rows were loaded (the same file again replaces them)
     """,
     "validation_issues": """
         submission_id  varchar not null,
@@ -184,6 +185,17 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     for name, columns in RAW_TABLES.items():
         con.execute(f"create table if not exists {RAW_SCHEMA}.{name} ({columns})")
+    # added since the first release: a warehouse made before has it empty (staging reads it as arrived_at)
+    con.execute(f"alter table {RAW_SCHEMA}.submissions add column if not exists loaded_at timestamp")
+
+
+def ensure_raw_tables(path: Path) -> None:
+    """The raw tables of this version in the warehouse at ``path`` (created, or given the columns added since)."""
+    con = connect(path)
+    try:
+        create_raw_tables(con)
+    finally:
+        con.close()
 
 
 def raw_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

@@ -263,14 +263,18 @@ def test_a_row_breaking_a_constraint_is_refused(warehouse: BuiltWarehouse, tmp_p
 
 def test_dbt_fails_a_model_whose_rows_break_a_constraint(warehouse: BuiltWarehouse, tmp_path) -> None:
     """dbt writes the table through its constraints: negative vacancies (which staging's test would also
-    catch, were it run) make int_csww__la_components fail with DuckDB's message naming the rule."""
+    catch, were it run) make int_csww__la_components fail with DuckDB's message naming the rule. The
+    submission is reloaded as the ingest does (its rows replaced, a new loaded_at), so that the incremental
+    model rebuilds it once the current submissions have the new load."""
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(warehouse.path, copy)
     with duckdb.connect(str(copy)) as con:
         con.execute("delete from raw.csww_la_level where old_la_code = '390'")
         insert_raw(con, {"csww_la_level": [la_level("s390", "390", Y, vacancies=-2.0, agency_cover=1.0)]})
+        con.execute("update raw.submissions set loaded_at = now() where submission_id = 's390'")
     completed = subprocess.run(
-        [dbt_executable(), "run", "--select", "int_csww__la_components", "--project-dir", str(DBT_PROJECT_DIR),
+        [dbt_executable(), "run", "--select", "int_csww__current_submissions", "int_csww__la_components",
+         "--project-dir", str(DBT_PROJECT_DIR),
          "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target"),
          "--log-path", str(tmp_path / "logs")],
         env={**os.environ, "WORKFORCE_WAREHOUSE_PATH": str(copy)}, capture_output=True, text=True, timeout=300,

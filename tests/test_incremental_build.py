@@ -99,6 +99,11 @@ def runs(tmp_path_factory) -> dict:
     found["full"] = workforce(home, "build")
     found["full_marts"] = marts(home)
     found["full_incremental"] = incremental_tables(home)
+    # the same file again under another name (renamed in the inbox): its rows are loaded again (the same
+    # submission_id, its content's hash, and a new loaded_at), which the incremental models must replace, not
+    # keep or duplicate
+    (inbox / "durham_2025_resubmitted.xml").rename(inbox / "durham_2025_sent_again.xml")
+    run_then_build(home, found, "reload")
     # Hartlepool sends a new workbook; then newer published statistics arrive (other values for some areas)
     (inbox / "hartlepool_2025_v2.xlsx").write_bytes(hartlepool_workbook(inpost_headcount=410))
     run_then_build(home, found, "workbook")
@@ -110,8 +115,10 @@ def runs(tmp_path_factory) -> dict:
 def run_then_build(home: Path, found: dict, step: str) -> None:
     found[step] = workforce(home, "run")
     found[f"{step}_marts"] = marts(home)
+    found[f"{step}_incremental"] = incremental_tables(home)
     found[f"{step}_full"] = workforce(home, "build")
     found[f"{step}_full_marts"] = marts(home)
+    found[f"{step}_full_incremental"] = incremental_tables(home)
 
 
 def hartlepool_workbook(inpost_headcount: int) -> bytes:
@@ -167,15 +174,31 @@ def test_resubmission_builds_the_incremental_models_incrementally(runs):
         assert "(incremental)" not in runs[step].stdout
 
 
-def test_incremental_models_equal_a_full_rebuild(runs):
-    """After the resubmission the superseded submission's rows are gone and the new one's are there, exactly
-    as ``workforce build`` (a full refresh) makes them from the same raw data."""
-    incremental, full = runs["resubmission_incremental"], runs["full_incremental"]
+@pytest.mark.parametrize("step, full", [("resubmission", "full"), ("reload", "reload_full"),
+                                        ("workbook", "workbook_full")])
+def test_incremental_models_equal_a_full_rebuild(runs, step, full):
+    """After a resubmission the superseded submission's rows are gone and the new one's are there; after the
+    same file is loaded again its rows are made again from that load; in each case exactly as ``workforce
+    build`` (a full refresh) makes them from the same raw data."""
+    incremental, full_tables = runs[f"{step}_incremental"], runs[f"{full}_incremental"]
     for model in INCREMENTAL_MODELS:
-        assert incremental[model] == full[model], model
+        assert incremental[model] == full_tables[model], model
     # Durham 2025 (three in-post workers and an agency worker) and Darlington 2025 (one worker)
-    assert len(full["int_csww__workers_classified"]) == 5
-    assert len(full["int_csww__la_components"]) == 2
+    assert len(full_tables["int_csww__workers_classified"]) == 5
+    assert len(full_tables["int_csww__la_components"]) == 2
+
+
+def test_a_file_loaded_again_is_rebuilt_from_its_new_load(runs):
+    result = runs["reload"]
+    assert "durham_2025_sent_again.xml: accepted" in result.stdout, result.stdout[-3000:]
+    assert "dbt build: seeds, models and tests (incremental) ..." in result.stdout
+    loaded_at = {model: {row[2:4] for row in rows if row[0] == "840"}  # (submission_id, loaded_at)
+                 for model, rows in runs["reload_incremental"].items()}
+    before = {model: {row[2:4] for row in rows if row[0] == "840"}
+              for model, rows in runs["full_incremental"].items()}
+    for model in INCREMENTAL_MODELS:
+        [(submission, now)], [(same_submission, then)] = loaded_at[model], before[model]
+        assert submission == same_submission and now > then, model
 
 
 def test_resubmission_changes_the_figures(runs):
@@ -183,8 +206,8 @@ def test_resubmission_changes_the_figures(runs):
     assert runs["resubmission_durham"] == 3.0  # three after the resubmission
 
 
-@pytest.mark.parametrize("step, full", [("resubmission", "full"), ("workbook", "workbook_full"),
-                                        ("published", "published_full")])
+@pytest.mark.parametrize("step, full", [("resubmission", "full"), ("reload", "reload_full"),
+                                        ("workbook", "workbook_full"), ("published", "published_full")])
 def test_incremental_build_equals_a_full_build(runs, step, full):
     for result in (runs[step], runs[full]):
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -306,3 +329,26 @@ def test_dbt_builds_incrementally_only_when_asked_and_the_warehouse_is_complete(
     from orchestration.assets.dbt import build_args
 
     assert build_args(full_refresh, warehouse_complete) == args
+
+
+def test_a_warehouse_made_before_loaded_at_gains_the_column(tmp_path):
+    """raw.submissions.loaded_at was added after the first release: the raw layer of an older warehouse gets
+    it, empty (staging reads those rows as loaded when they arrived), and keeps its rows."""
+    from orchestration import warehouse
+
+    path = tmp_path / "warehouse.duckdb"
+    old_columns = warehouse.RAW_TABLES["submissions"].split("loaded_at")[0].rstrip().rstrip(",")
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema raw")
+        con.execute(f"create table raw.submissions ({old_columns})")
+        con.execute("insert into raw.submissions (submission_id, return_type, file_name, archive_path, arrived_at, "
+                    "status, rows_received, rows_accepted, rows_rejected, error_count, warning_count) values "
+                    "('s1', 'csww_xml', 'a.xml', 'archive/s1', timestamp '2025-10-01 09:00', 'accepted', "
+                    "1, 1, 0, 0, 0)")
+        assert "loaded_at" not in warehouse.raw_columns(con, "submissions")
+    warehouse.ensure_raw_tables(path)
+    with duckdb.connect(str(path)) as con:
+        assert warehouse.raw_columns(con, "submissions")[-1] == "loaded_at"
+        assert con.execute("select submission_id, loaded_at from raw.submissions").fetchall() == [("s1", None)]
+        assert {t for (t,) in con.execute("select table_name from information_schema.tables "
+                                           "where table_schema = 'raw'").fetchall()} == set(warehouse.RAW_TABLES)

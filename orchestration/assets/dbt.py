@@ -13,6 +13,7 @@ from dagster_dbt.asset_utils import extract_runtime_selection_from_args, get_upd
 from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
 
 from orchestration import build_state, dbt_worker, timings
+from orchestration import warehouse as warehouse_tables
 from orchestration.assets.checks import preload_suite
 from orchestration.resources import WorkforceConfig
 from orchestration.settings import DBT_PROJECT_DIR
@@ -121,6 +122,8 @@ def workforce_dbt_models(context: AssetExecutionContext, dbt: WorkforceDbtCliRes
     print(f"dbt build: seeds, models and tests{'' if '--full-refresh' in args else ' (incremental)'} ...",
           flush=True)
     build_state.build_started(settings)
+    if "--full-refresh" in args:  # (an incremental build follows a full one of this project, which made them)
+        warehouse_tables.ensure_raw_tables(warehouse)  # the raw layer dbt's sources name, as this version has it
     with timings.timed(settings, "dbt_build") as details:
         invocation = dbt.build_in_worker(args, context=context, warehouse=warehouse, builds=settings.home / "dbt")
         # the quality checks' imports, paid while dbt works in its own process (once it has its arguments:

@@ -72,19 +72,19 @@ contributions as (
         la_components.time_period,
         count(distinct la_components.old_la_code) as las_contributing,
         {%- for component in indicator_measures_of_kind('component') %}
-        sum(la_components.{{ component.name }}) as {{ component.name }},
+        {{ exact_sum('la_components.' ~ component.name) }} as {{ component.name }},
         {%- endfor %}
         {%- for rate in indicator_measures_of_kind('rate') %}
-        sum(case
-            when la_components.{{ rate.name }}_numerator is not null
-                and la_components.{{ rate.name }}_denominator is not null
-                then la_components.{{ rate.name }}_numerator
-        end) as {{ rate.name }}_numerator,
-        sum(case
-            when la_components.{{ rate.name }}_numerator is not null
-                and la_components.{{ rate.name }}_denominator is not null
-                then la_components.{{ rate.name }}_denominator
-        end) as {{ rate.name }}_denominator
+        {{ exact_sum('case
+            when la_components.' ~ rate.name ~ '_numerator is not null
+                and la_components.' ~ rate.name ~ '_denominator is not null
+                then la_components.' ~ rate.name ~ '_numerator
+        end') }} as {{ rate.name }}_numerator,
+        {{ exact_sum('case
+            when la_components.' ~ rate.name ~ '_numerator is not null
+                and la_components.' ~ rate.name ~ '_denominator is not null
+                then la_components.' ~ rate.name ~ '_denominator
+        end') }} as {{ rate.name }}_denominator
         {{- "," if not loop.last }}
         {%- endfor %}
 

@@ -36,6 +36,7 @@ current_submissions as (
         submission_id,
         file_name,
         arrived_at,
+        loaded_at,
         status,
         rows_accepted,
         rows_rejected,

@@ -2,14 +2,7 @@
 -- (definitions.md), and the numerator and denominator of every national rate (macro national_measures).
 -- Incremental by submission (macros/incremental_by_submission.sql), as int_csww__workers_classified.
 
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        post_hook=["{{ delete_superseded_submissions() }}"]
-    )
-}}
+{{ incremental_by_submission_config() }}
 
 with
 
@@ -38,41 +31,43 @@ worker_components as (
         submission_id,
         count(*) as worker_records,
 
-        sum(case when is_in_post then fte_at_reference end) as inpost_fte,
+        {{ exact_sum('case when is_in_post then fte_at_reference end') }} as inpost_fte,
         count(distinct case when is_in_post then headcount_key end) as inpost_headcount,
 
-        sum(case when is_starter then fte end) as starters_fte,
+        {{ exact_sum('case when is_starter then fte end') }} as starters_fte,
         count(distinct case
             when is_starter
                 then {{ dbt.concat(["headcount_key", "'|'", "cast(role_start_date as " ~ dbt.type_string() ~ ")"]) }}
         end) as starters_headcount,
 
-        sum(case when is_leaver then fte end) as leavers_fte,
+        {{ exact_sum('case when is_leaver then fte end') }} as leavers_fte,
         count(distinct case
             when is_leaver
                 then {{ dbt.concat(["headcount_key", "'|'", "cast(role_end_date as " ~ dbt.type_string() ~ ")"]) }}
         end) as leavers_headcount,
 
-        sum(case when is_agency_at_reference then fte_at_reference end) as agency_fte,
+        {{ exact_sum('case when is_agency_at_reference then fte_at_reference end') }} as agency_fte,
         sum(case when is_agency_at_reference then 1 else 0 end) as agency_headcount,
 
-        sum(case when is_case_holder then fte_at_reference end) as case_holders_fte,
+        {{ exact_sum('case when is_case_holder then fte_at_reference end') }} as case_holders_fte,
         sum(case when is_case_holder then cases30 end) as cases,
 
-        sum(case when is_in_post or is_leaver then working_days_lost * fte end) as working_days_lost_fte,
+        {{ exact_sum('case when is_in_post or is_leaver then working_days_lost * fte end') }}
+            as working_days_lost_fte,
 
         sum(case when is_fte_missing then 1 else 0 end) as fte_missing_records,
 
         -- strengthened (definitions.md): summed over the records, not as differences of sums, so they are
         -- exactly the FTE of the records they describe
-        sum(case
+        {{ exact_sum('case
             when (is_in_post or is_agency_at_reference) and not is_case_holder then fte_at_reference
-        end) as non_case_holding_fte,
-        sum(case when is_in_post and absent_at_reference = 1 then fte_at_reference end) as absent_at_ref_fte,
-        sum(case
+        end') }} as non_case_holding_fte,
+        {{ exact_sum('case when is_in_post and absent_at_reference = 1 then fte_at_reference end') }}
+            as absent_at_ref_fte,
+        {{ exact_sum('case
             when is_agency_at_reference or (is_in_post and coalesce(absent_at_reference, 0) <> 1)
                 then fte_at_reference
-        end) as effective_capacity_fte,
+        end') }} as effective_capacity_fte,
         sum(case when is_case_holder then 1 else 0 end) as case_holders_count,
         sum(case when is_case_holder and fte_at_reference > 0 then 1 else 0 end) as case_holders_with_fte_count,
         sum(case when is_over_limit then 1 else 0 end) as over_limit_case_holders,
@@ -96,6 +91,7 @@ components as (
         current_submissions.old_la_code,
         current_submissions.census_year as time_period,
         current_submissions.submission_id,
+        current_submissions.loaded_at,
         cast(coalesce(worker_components.worker_records, 0) as {{ dbt.type_int() }}) as worker_records,
 
         cast(coalesce(worker_components.inpost_fte, 0) as {{ type_double() }}) as inpost_fte,

@@ -4,14 +4,7 @@
 -- Incremental by submission (macros/incremental_by_submission.sql): a resubmission's records are classified
 -- from that submission alone, and the superseded submission's records removed.
 
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        post_hook=["{{ delete_superseded_submissions() }}"]
-    )
-}}
+{{ incremental_by_submission_config() }}
 
 with
 
@@ -45,6 +38,7 @@ dated as (
         current_submissions.old_la_code,
         current_submissions.census_year,
         workers.submission_id,
+        current_submissions.loaded_at,
         workers.record_number,
         workers.line_number,
         workers.worker_ref,
@@ -109,6 +103,7 @@ classified as (
         old_la_code,
         census_year,
         submission_id,
+        loaded_at,
         record_number,
         line_number,
         worker_ref,

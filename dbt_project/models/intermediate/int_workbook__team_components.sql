@@ -47,8 +47,8 @@ team_totals as (
 
     select
         teams.submission_id,
-        sum({{ weighted_children('teams', 'weights') }}) as weighted_children,
-        sum(teams.case_holders_fte) as teams_case_holders_fte,
+        {{ exact_sum(weighted_children('teams', 'weights')) }} as weighted_children,
+        {{ exact_sum('teams.case_holders_fte') }} as teams_case_holders_fte,
         sum(case when teams.case_holders_fte > 0 then 1 else 0 end) as teams_with_caseload,
         sum(case
             when teams.case_holders_fte > 0
@@ -68,7 +68,7 @@ non_sw_totals as (
 
     select
         submission_id,
-        sum(fte) as non_sw_fte
+        {{ exact_sum('fte') }} as non_sw_fte
 
     from non_sw
     group by submission_id

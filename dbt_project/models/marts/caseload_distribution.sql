@@ -37,7 +37,7 @@ grouped as (
         -- every row of a group shares its limit and Cases30, so all or none are over the limit
         bool_and(is_over_limit) as is_over_limit,
         count(*) as case_holders,
-        sum(fte_at_reference) as case_holders_fte,
+        {{ exact_sum('fte_at_reference') }} as case_holders_fte,
         sum(case when fte_at_reference is null then 1 else 0 end) as fte_missing_records
 
     from workers

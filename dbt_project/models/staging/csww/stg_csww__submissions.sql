@@ -24,7 +24,9 @@ renamed as (
         error_count,
         warning_count,
         report_html,
-        report_xlsx
+        report_xlsx,
+        -- null in a warehouse made before the column was added: those rows were loaded when they arrived
+        coalesce(loaded_at, arrived_at) as loaded_at
 
     from source
 
