@@ -192,12 +192,12 @@ def test_a_file_loaded_again_is_rebuilt_from_its_new_load(runs):
     result = runs["reload"]
     assert "durham_2025_sent_again.xml: accepted" in result.stdout, result.stdout[-3000:]
     assert "dbt build: seeds, models and tests (incremental) ..." in result.stdout
-    loaded_at = {model: {row[2:4] for row in rows if row[0] == "840"}  # (submission_id, loaded_at)
-                 for model, rows in runs["reload_incremental"].items()}
-    before = {model: {row[2:4] for row in rows if row[0] == "840"}
-              for model, rows in runs["full_incremental"].items()}
+    def durham_loads(step: str, model: str) -> set[tuple]:
+        """The (submission_id, loaded_at) pairs of County Durham's rows in a step's incremental table."""
+        return {row[2:4] for row in runs[f"{step}_incremental"][model] if row[0] == "840"}
+
     for model in INCREMENTAL_MODELS:
-        [(submission, now)], [(same_submission, then)] = loaded_at[model], before[model]
+        [(submission, now)], [(same_submission, then)] = durham_loads("reload", model), durham_loads("full", model)
         assert submission == same_submission and now > then, model
 
 

@@ -119,10 +119,10 @@ def workforce_dbt_models(context: AssetExecutionContext, dbt: WorkforceDbtCliRes
     warehouse = workforce.export_warehouse_path()
     settings = workforce.settings()
     args = build_args(config.full_refresh, not config.full_refresh and build_state.warehouse_is_complete(settings))
-    print(f"dbt build: seeds, models and tests{'' if '--full-refresh' in args else ' (incremental)'} ...",
-          flush=True)
+    incremental = "--full-refresh" not in args
+    print(f"dbt build: seeds, models and tests{' (incremental)' if incremental else ''} ...", flush=True)
     build_state.build_started(settings)
-    if "--full-refresh" in args:  # (an incremental build follows a full one of this project, which made them)
+    if not incremental:  # (an incremental build follows a full one of this project, which made them)
         warehouse_tables.ensure_raw_tables(warehouse)  # the raw layer dbt's sources name, as this version has it
     with timings.timed(settings, "dbt_build") as details:
         invocation = dbt.build_in_worker(args, context=context, warehouse=warehouse, builds=settings.home / "dbt")
