@@ -83,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="ingest everything in inbox/, then build: the main job")
     run.set_defaults(handler=_run)
 
+    watch = commands.add_parser("watch", help="stay running: `run` each time files arrive in inbox/ (Ctrl+C stops)")
+    watch.set_defaults(handler=_watch)
+
     report = commands.add_parser("report", help="print where the validation report for a return is")
     report.add_argument("la_code")
     report.add_argument("year", type=int)
@@ -140,14 +143,22 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    """Ingest the inbox, then build. When the warehouse was complete before (orchestration/build_state.py),
-    only what the newly loaded files change is rebuilt: the assets downstream of the raw tables they went
-    into, with their checks; nothing new, nothing to build."""
-    from orchestration import build_state
-
     settings = Settings.from_env().ensure()
     _prestart_dbt(settings)
-    ingested = _ingest_paths([settings.inbox], None, skip_loaded=True)
+    return _run_inbox(settings)
+
+
+def _run_inbox(settings: Settings, leave_out: set[Path] | None = None) -> int:
+    """Ingest the inbox (but the files in ``leave_out``: still being written), then build. When the warehouse
+    was complete before (orchestration/build_state.py), only what the newly loaded files change is rebuilt:
+    the assets downstream of the raw tables they went into, with their checks; nothing new, nothing to
+    build."""
+    from orchestration import build_state
+    from orchestration.ingestion import iter_files
+
+    paths = ([p for p in iter_files([settings.inbox]) if p.resolve() not in leave_out] if leave_out
+             else [settings.inbox])
+    ingested = _ingest_paths(paths, None, skip_loaded=True)
     code = _exit_code(ingested)
     if not (all(result.success for result in ingested) and build_state.warehouse_is_complete(settings)):
         return max(code, _exit_code([_execute("build")]))
@@ -161,12 +172,37 @@ def _run(args: argparse.Namespace) -> int:
     return max(code, _exit_code([_execute("build", incremental, downstream_of=changed)]))
 
 
-def _prestart_dbt(settings: Settings) -> None:
+def _watch(args: argparse.Namespace) -> int:
+    """`workforce run` each time files arrive in the inbox, in one resident process (orchestration/watch.py)."""
+    import threading
+
+    from orchestration import build_state, watch
+    from orchestration.assets.checks import preload_suite
+
+    settings = Settings.from_env().ensure()
+    project = build_state.project_fingerprint()
+    _prestart_dbt(settings)
+    preload_suite()  # Great Expectations' import, while waiting rather than in the first build
+    stop = threading.Event()
+    watch.stop_on_signals(stop)
+    print(f"watching {settings.inbox} (Ctrl+C to stop); the warehouse is brought up to date first", flush=True)
+
+    def run_once(being_written: set[Path]) -> int:
+        try:
+            return _run_inbox(settings, leave_out=being_written)
+        finally:
+            _prestart_dbt(settings, keep_unused=True)  # warm for the next files
+
+    return watch.watch(settings.inbox.resolve(), run_once, lambda: build_state.project_fingerprint() == project,
+                       stop)
+
+
+def _prestart_dbt(settings: Settings, keep_unused: bool = False) -> None:
     """Start dbt (orchestration/dbt_worker.py) now, on the other core, so that it has imported and parsed the
-    project by the time the build needs it."""
+    project by the time the build needs it. ``keep_unused``: keep one started earlier and not yet used."""
     from orchestration import dbt_worker
 
-    dbt_worker.prestart(DBT_PROJECT_DIR, settings.home / "dbt", settings.warehouse)
+    dbt_worker.prestart(DBT_PROJECT_DIR, settings.home / "dbt", settings.warehouse, keep_unused=keep_unused)
 
 
 def _loaded_raw_assets(results) -> set:

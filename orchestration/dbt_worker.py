@@ -111,10 +111,15 @@ def keep_partial_parse(target: Path) -> None:
 _prestarted: DbtWorker | None = None
 
 
-def prestart(project_dir: Path, builds: Path, warehouse: Path) -> None:
-    """Start a worker for this process's next build (``take``), its target folder in ``builds`` (one that was
-    started before and not taken is stopped)."""
+def prestart(project_dir: Path, builds: Path, warehouse: Path, keep_unused: bool = False) -> None:
+    """Start a worker for this process's next build (``take``), its target folder in ``builds``. One that was
+    started before and not taken is stopped, or with ``keep_unused`` kept when it is still running for the
+    same project and warehouse (`workforce watch`: a run that loaded nothing new did not use it)."""
     global _prestarted
+    if keep_unused and _prestarted is not None and _prestarted.process.poll() is None and (
+            _prestarted.project_dir, _prestarted.warehouse) == (Path(project_dir).resolve(),
+                                                                 Path(warehouse).resolve()):
+        return
     _discard_prestarted()
     target = build_target(builds, os.urandom(4).hex())
     _prestarted = DbtWorker.start(project_dir, project_dir, target, warehouse)  # profiles.yml in the project

@@ -125,6 +125,25 @@ def test_the_prestarted_worker_serves_one_build_of_its_own_warehouse(tmp_path):
     assert worker.process.returncode is not None
 
 
+def test_a_worker_not_yet_used_is_kept_for_the_next_build_when_asked(tmp_path):
+    """`workforce watch` asks for a worker after every run: one still waiting (a run loaded nothing new) is
+    kept; one that served, died or is for another warehouse is replaced."""
+    builds, warehouse = tmp_path / "dbt", tmp_path / "warehouse.duckdb"
+    try:
+        dbt_worker.prestart(DBT_PROJECT_DIR, builds, warehouse, keep_unused=True)
+        waiting = dbt_worker._prestarted
+        dbt_worker.prestart(DBT_PROJECT_DIR, builds, warehouse, keep_unused=True)
+        assert dbt_worker._prestarted is waiting and waiting.process.poll() is None
+        dbt_worker.prestart(DBT_PROJECT_DIR, builds, tmp_path / "another.duckdb", keep_unused=True)
+        assert dbt_worker._prestarted is not waiting and waiting.process.returncode is not None
+        other = dbt_worker._prestarted
+        other.discard()  # a worker that died
+        dbt_worker.prestart(DBT_PROJECT_DIR, builds, tmp_path / "another.duckdb", keep_unused=True)
+        assert dbt_worker._prestarted is not other and dbt_worker._prestarted.process.poll() is None
+    finally:
+        dbt_worker._discard_prestarted()
+
+
 def test_a_new_build_target_keeps_the_two_before_it_and_gets_the_homes_partial_parse(tmp_path):
     builds = tmp_path / "dbt"
     first = dbt_worker.build_target(builds, "aaaaaaaa-run")

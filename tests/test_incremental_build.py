@@ -74,17 +74,22 @@ def durham_2025(inbox: Path, name: str, extra_workers: int) -> None:
     (inbox / name).write_bytes(csww(workers, lea="840", year=2025))
 
 
+def two_returns_and_published(inbox: Path) -> None:
+    """County Durham's and Darlington's 2025 returns, and DfE's published statistics."""
+    durham_2025(inbox, "durham_2025.xml", extra_workers=0)
+    (inbox / "darlington_2025.xml").write_bytes(
+        csww([worker(SWENo="SW000005", FTE=0.5, FTE30=0.5, Cases30=5)], lea="841", year=2025,
+             la=la_level(NoAgencyFTE=0, NoAgencyHeadcount=0)))
+    shutil.copy(PUBLISHED_INDICATORS, inbox / PUBLISHED_INDICATORS.name)
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> dict:
     home = tmp_path_factory.mktemp("incremental") / "home"
     inbox = home / "inbox"
     inbox.mkdir(parents=True)
-    durham_2025(inbox, "durham_2025.xml", extra_workers=0)
-    (inbox / "darlington_2025.xml").write_bytes(
-        csww([worker(SWENo="SW000005", FTE=0.5, FTE30=0.5, Cases30=5)], lea="841", year=2025,
-             la=la_level(NoAgencyFTE=0, NoAgencyHeadcount=0)))
+    two_returns_and_published(inbox)
     (inbox / "hartlepool_2025.xlsx").write_bytes(hartlepool_workbook(inpost_headcount=402))
-    shutil.copy(PUBLISHED_INDICATORS, inbox / PUBLISHED_INDICATORS.name)
     found: dict = {"home": home}
     for step in ("first", "nothing_new"):
         found[step] = workforce(home, "run")
