@@ -98,8 +98,7 @@ def _tree_rss(root: int) -> int:
 
 def workforce(home: Path, *args: str) -> Run:
     """Run the real console script in ``home``; time it and sample its process tree's memory."""
-    timings_path = home / "logs" / "timings.jsonl"
-    before = len(timings_path.read_text().splitlines()) if timings_path.exists() else 0
+    before = _timing_lines(home)
     env = {**os.environ, "WORKFORCE_HOME": str(home)}
     env.setdefault("WORKFORCE_SECRET", "benchmark-secret-not-for-production")
     began = time.perf_counter()
@@ -120,9 +119,21 @@ def workforce(home: Path, *args: str) -> Run:
     seconds = time.perf_counter() - began
     done.set()
     sampler.join()
-    lines = timings_path.read_text().splitlines()[before:] if timings_path.exists() else []
     return Run(seconds, process.returncode, peak[0], "\n".join(output.splitlines()[-15:]),
-               [json.loads(line) for line in lines if line.strip()])
+               _timings_since(home, before))
+
+
+def _timing_lines(home: Path) -> int:
+    """How many stage timings the home has recorded (``logs/timings.jsonl``)."""
+    path = home / "logs" / "timings.jsonl"
+    return len(path.read_text().splitlines()) if path.exists() else 0
+
+
+def _timings_since(home: Path, before: int) -> list[dict]:
+    """The stage timings recorded after the first ``before``."""
+    path = home / "logs" / "timings.jsonl"
+    lines = path.read_text().splitlines()[before:] if path.exists() else []
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def watch_runs(home: Path, first_number: int, count: int) -> list[Run]:
@@ -131,7 +142,6 @@ def watch_runs(home: Path, first_number: int, count: int) -> list[Run]:
     its run finished."""
     import queue
 
-    timings_path = home / "logs" / "timings.jsonl"
     env = {**os.environ, "WORKFORCE_HOME": str(home)}
     env.setdefault("WORKFORCE_SECRET", "benchmark-secret-not-for-production")
     process = subprocess.Popen([str(WORKFORCE), "watch"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -164,14 +174,12 @@ def watch_runs(home: Path, first_number: int, count: int) -> list[Run]:
         until_finished(timeout=600)  # the start: whatever is in the inbox already
         for number in range(first_number, first_number + count):
             time.sleep(WATCH_GAP_SECONDS)
-            before = len(timings_path.read_text().splitlines()) if timings_path.exists() else 0
+            before = _timing_lines(home)
             write_resubmission(home / "inbox", number)
             written = time.perf_counter()
             seen, finished, peak = until_finished(timeout=300)
             code = int(seen[-1].rsplit("exit code ", 1)[1].split(")")[0])
-            timing_lines = timings_path.read_text().splitlines()[before:] if timings_path.exists() else []
-            runs.append(Run(finished - written, code, peak, "".join(seen[-15:]).rstrip(),
-                            [json.loads(line) for line in timing_lines if line.strip()]))
+            runs.append(Run(finished - written, code, peak, "".join(seen[-15:]).rstrip(), _timings_since(home, before)))
             print(f"bench: workforce watch, resubmission {number - first_number + 1} of {count}: "
                   f"{runs[-1].seconds:.1f} s", flush=True)
     finally:

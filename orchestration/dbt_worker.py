@@ -67,6 +67,11 @@ class DbtWorker:
         return cls(process=process, project_dir=project_dir, profiles_dir=profiles_dir,
                    target_path=Path(target_path), warehouse=warehouse)
 
+    def serves(self, project_dir: Path, profiles_dir: Path, warehouse: Path) -> bool:
+        """Still waiting, and started for this project, profile and warehouse."""
+        wanted = tuple(Path(p).resolve() for p in (project_dir, profiles_dir, warehouse))
+        return (self.project_dir, self.profiles_dir, self.warehouse) == wanted and self.process.poll() is None
+
     def run(self, args: list[str]) -> subprocess.Popen:
         """Hand the worker its dbt arguments; its output and exit code then come from ``process``."""
         assert self.process.stdin is not None
@@ -116,9 +121,7 @@ def prestart(project_dir: Path, builds: Path, warehouse: Path, keep_unused: bool
     started before and not taken is stopped, or with ``keep_unused`` kept when it is still running for the
     same project and warehouse (`workforce watch`: a run that loaded nothing new did not use it)."""
     global _prestarted
-    if keep_unused and _prestarted is not None and _prestarted.process.poll() is None and (
-            _prestarted.project_dir, _prestarted.warehouse) == (Path(project_dir).resolve(),
-                                                                 Path(warehouse).resolve()):
+    if keep_unused and _prestarted is not None and _prestarted.serves(project_dir, project_dir, warehouse):
         return
     _discard_prestarted()
     target = build_target(builds, os.urandom(4).hex())
@@ -132,8 +135,7 @@ def take(project_dir: Path, profiles_dir: Path, warehouse: Path) -> DbtWorker | 
     worker, _prestarted = _prestarted, None
     if worker is None:
         return None
-    wanted = tuple(Path(p).resolve() for p in (project_dir, profiles_dir, warehouse))
-    if (worker.project_dir, worker.profiles_dir, worker.warehouse) != wanted or worker.process.poll() is not None:
+    if not worker.serves(project_dir, profiles_dir, warehouse):
         worker.discard()
         return None
     return worker
