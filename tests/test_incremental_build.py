@@ -253,11 +253,11 @@ def test_a_new_file_rebuilds_its_own_kind_and_what_combines_them(runs, step, own
 
 def test_models_reading_submissions_of_one_kind_say_so():
     """The rebuild trusts each model's meta ``submissions_return_types``: it must be exactly the return types
-    its SQL keeps from stg_csww__submissions, and every model that keeps only some types must declare them."""
+    its SQL keeps from stg_ingest__submissions, and every model that keeps only some types must declare them."""
     manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
     declared, filtered = {}, {}
     for node in manifest["nodes"].values():
-        if node["resource_type"] != "model" or "model.workforce.stg_csww__submissions" not in node["depends_on"][
+        if node["resource_type"] != "model" or "model.workforce.stg_ingest__submissions" not in node["depends_on"][
                 "nodes"]:
             continue
         sql = (DBT_PROJECT_DIR / node["original_file_path"]).read_text()

@@ -26,10 +26,10 @@ workforce_dbt_project.prepare_if_dev()
 
 
 
-# dbt meta of the models that read stg_csww__submissions for one kind of return only (their YAML), carried
+# dbt meta of the models that read stg_ingest__submissions for one kind of return only (their YAML), carried
 # into the assets' metadata for the command line's rebuild (``orchestration.cli.affected_by``)
 SUBMISSIONS_RETURN_TYPES = "submissions_return_types"
-SUBMISSIONS = AssetKey(["staging", "stg_csww__submissions"])
+SUBMISSIONS = AssetKey(["staging", "stg_ingest__submissions"])
 
 
 class WorkforceDbtTranslator(DagsterDbtTranslator):
