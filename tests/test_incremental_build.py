@@ -324,10 +324,11 @@ def test_a_failed_export_means_the_next_run_builds_everything(complete_home, mon
 
 
 @pytest.mark.parametrize("full_refresh, warehouse_complete, args", [
-    (True, True, ["build", "--full-refresh"]),
-    (True, False, ["build", "--full-refresh"]),
-    (False, False, ["build", "--full-refresh"]),  # asked for, but the last build did not publish, or dbt changed
-    (False, True, ["build"]),
+    (True, True, ["build", "--exclude-resource-type", "unit_test", "--full-refresh"]),
+    (True, False, ["build", "--exclude-resource-type", "unit_test", "--full-refresh"]),
+    # asked for, but the last build did not publish, or dbt changed
+    (False, False, ["build", "--exclude-resource-type", "unit_test", "--full-refresh"]),
+    (False, True, ["build", "--exclude-resource-type", "unit_test"]),  # never dbt's unit tests
 ])
 def test_dbt_builds_incrementally_only_when_asked_and_the_warehouse_is_complete(full_refresh, warehouse_complete,
                                                                                  args):

@@ -106,10 +106,17 @@ class DbtBuildConfig(Config):
     full_refresh: bool = True
 
 
+# dbt's unit tests (``unit_tests`` in the models' YAML) check the SQL on fixed rows, not the data: the test suite
+# runs them (tests/test_dbt_unit_tests.py), the pipeline's builds never do, though the selection dagster-dbt makes
+# (``fqn:*``, or a subset's models with their tests) would include them
+EXCLUDE_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]
+
+
 def build_args(full_refresh: bool, warehouse_complete: bool) -> list[str]:
     """dbt's arguments: an incremental build only when asked for and the last build left the warehouse whole
-    from the dbt project as it is now; else ``--full-refresh``."""
-    return ["build"] if not full_refresh and warehouse_complete else ["build", "--full-refresh"]
+    from the dbt project as it is now; else ``--full-refresh``. Never the unit tests."""
+    build = ["build", *EXCLUDE_UNIT_TESTS]
+    return build if not full_refresh and warehouse_complete else [*build, "--full-refresh"]
 
 
 @dbt_assets(manifest=workforce_dbt_project.manifest_path, dagster_dbt_translator=translator, pool="warehouse_writer")
