@@ -416,7 +416,7 @@ def _downstream_subset(defs, job, changed: set):
 
 
 def affected_by(graph, changed: set) -> set:
-    """The assets downstream of the ``changed`` raw tables, except through an edge from stg_csww__submissions
+    """The assets downstream of the ``changed`` raw tables, except through an edge from stg_ingest__submissions
     into a model that reads it for other kinds of return only (its dbt meta ``submissions_return_types``):
     a new CSWW return's row in raw.submissions does not change which workbook or published file counts, so
     the workbook and published-statistics models are not rebuilt for it (nor the CSWW ones for a workbook)."""

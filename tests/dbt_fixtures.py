@@ -2,7 +2,8 @@
 
 ``build_warehouse(workdir, rows)`` creates a DuckDB file under ``workdir``, creates the raw tables with
 ``orchestration.warehouse.create_raw_tables``, inserts the given rows, closes it, runs the real
-``dbt build`` (models, seeds and every dbt test) with a private target and log path, and returns a
+``dbt build`` (models, seeds and every dbt data test; the unit tests run in test_dbt_unit_tests.py) with a
+private target and log path, and returns a
 ``BuiltWarehouse`` whose ``query`` opens the file read-only.
 
 Row helpers (``worker``, ``la_level``, ``submission``) fill the raw columns a test does not care about.
@@ -166,6 +167,7 @@ def run_dbt_build(warehouse: Path, workdir: Path) -> list[dict[str, Any]]:
     target = workdir / "target"
     command = [
         dbt_executable(), "build",
+        "--exclude-resource-type", "unit_test",  # as the pipeline builds: the unit tests run once, on their own
         "--project-dir", str(DBT_PROJECT_DIR),
         "--profiles-dir", str(DBT_PROJECT_DIR),
         "--target-path", str(target),

@@ -80,12 +80,13 @@ def test_the_worker_parses_without_holding_the_warehouse_then_builds_what_it_is_
 def test_a_failed_build_exits_1_with_the_error_on_its_output(tmp_path):
     worker = _start(tmp_path, tmp_path / "empty.duckdb")  # no raw tables: the model's source is missing
 
-    code, events = _finish(worker.run(["build", "--select", "stg_csww__submissions", "--indirect-selection", "empty"]))
+    code, events = _finish(worker.run(["build", "--select", "stg_ingest__submissions",
+                                       "--indirect-selection", "empty"]))
 
     assert code == 1
     errors = [e for e in events if e["info"]["level"] == "error"]
     assert any("raw" in e["info"]["msg"] and "submissions" in e["info"]["msg"] for e in errors)
-    assert _results(events) == {"model.workforce.stg_csww__submissions": "error"}
+    assert _results(events) == {"model.workforce.stg_ingest__submissions": "error"}
 
 
 def test_a_project_that_does_not_parse_exits_2_with_dbts_error(tmp_path):

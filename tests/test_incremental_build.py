@@ -253,11 +253,11 @@ def test_a_new_file_rebuilds_its_own_kind_and_what_combines_them(runs, step, own
 
 def test_models_reading_submissions_of_one_kind_say_so():
     """The rebuild trusts each model's meta ``submissions_return_types``: it must be exactly the return types
-    its SQL keeps from stg_csww__submissions, and every model that keeps only some types must declare them."""
+    its SQL keeps from stg_ingest__submissions, and every model that keeps only some types must declare them."""
     manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
     declared, filtered = {}, {}
     for node in manifest["nodes"].values():
-        if node["resource_type"] != "model" or "model.workforce.stg_csww__submissions" not in node["depends_on"][
+        if node["resource_type"] != "model" or "model.workforce.stg_ingest__submissions" not in node["depends_on"][
                 "nodes"]:
             continue
         sql = (DBT_PROJECT_DIR / node["original_file_path"]).read_text()
@@ -324,10 +324,11 @@ def test_a_failed_export_means_the_next_run_builds_everything(complete_home, mon
 
 
 @pytest.mark.parametrize("full_refresh, warehouse_complete, args", [
-    (True, True, ["build", "--full-refresh"]),
-    (True, False, ["build", "--full-refresh"]),
-    (False, False, ["build", "--full-refresh"]),  # asked for, but the last build did not publish, or dbt changed
-    (False, True, ["build"]),
+    (True, True, ["build", "--exclude-resource-type", "unit_test", "--full-refresh"]),
+    (True, False, ["build", "--exclude-resource-type", "unit_test", "--full-refresh"]),
+    # asked for, but the last build did not publish, or dbt changed
+    (False, False, ["build", "--exclude-resource-type", "unit_test", "--full-refresh"]),
+    (False, True, ["build", "--exclude-resource-type", "unit_test"]),  # never dbt's unit tests
 ])
 def test_dbt_builds_incrementally_only_when_asked_and_the_warehouse_is_complete(full_refresh, warehouse_complete,
                                                                                  args):

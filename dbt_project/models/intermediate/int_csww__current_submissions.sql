@@ -5,7 +5,7 @@ with
 
 submissions as (
 
-    select * from {{ ref('stg_csww__submissions') }}
+    select * from {{ ref('stg_ingest__submissions') }}
     where return_type = 'csww_xml'
       and old_la_code is not null
       and census_year is not null

@@ -6,7 +6,7 @@ with
 
 submissions as (
 
-    select * from {{ ref('stg_csww__submissions') }}
+    select * from {{ ref('stg_ingest__submissions') }}
 
 ),
 

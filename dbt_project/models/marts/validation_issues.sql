@@ -6,13 +6,13 @@ with
 
 issues as (
 
-    select * from {{ ref('stg_csww__validation_issues') }}
+    select * from {{ ref('stg_ingest__validation_issues') }}
 
 ),
 
 submissions as (
 
-    select * from {{ ref('stg_csww__submissions') }}
+    select * from {{ ref('stg_ingest__submissions') }}
 
 ),
 

@@ -18,7 +18,7 @@ submissions as (
         submission_id,
         arrived_at
 
-    from {{ ref('stg_csww__submissions') }}
+    from {{ ref('stg_ingest__submissions') }}
     where return_type = 'ees_csv'
       and status <> 'rejected'
 

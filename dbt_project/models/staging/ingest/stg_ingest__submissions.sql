@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'submissions') }}
+    select * from {{ source('raw_ingest', 'submissions') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'validation_issues') }}
+    select * from {{ source('raw_ingest', 'validation_issues') }}
 
 ),
 
