@@ -188,9 +188,10 @@ class TabularValidator:
         if about is None or not about.rows:
             where = "sheet" if read.source == "xlsx" else "columns"
             columns = ", ".join(self.layout.about.expected)
+            what = f"has no About {where}" if about is None else f"has its About {where} empty"
             result.issues.append(Issue(self.read_code, None, "About", None,
-                                       f"the file has no About {where} ({columns}), so the LA and period are "
-                                       "unknown: use the template"))
+                                       f"the file {what} ({columns}), so the LA and period are unknown: use the "
+                                       "template", sheet=read.sheet_of(about) if about is not None else None))
             return None, issue
         if len(about.rows) > 1:
             lines = ", ".join(str(r.line) for r in about.rows)

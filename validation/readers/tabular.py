@@ -247,11 +247,11 @@ def _csv_header(header: list[str], layout: TabularLayout, findings: list[Finding
                   if target is not None else "not a column of this return")
         findings.append(Finding(book.unknown_column, layout.table.name, line, letter, shown(title),
                                 f"column {letter}, {shown(title)!r}, was ignored: {reason}", f"{letter}{line}"))
-    if table_at:
+    if table_at:  # (no About column at all: the file is rejected for that, not warned about each)
+        expected = (*(layout.about.expected if about_at else ()), *layout.table.expected)
         findings.extend(Finding(book.missing_column, layout.table.name, None, column, None,
                                 f"the file has no column {column!r}: its values are taken as not given")
-                        for column in (*layout.about.expected, *layout.table.expected)
-                        if column not in about_at and column not in table_at)
+                        for column in expected if column not in about_at and column not in table_at)
     return about_at, table_at
 
 
