@@ -190,6 +190,12 @@ def test_worker_refs_are_hashed_swe_numbers_as_the_census_pseudonyms_with_the_la
         assert not any(raw in text for text in texts), raw
 
 
+def test_a_formula_like_reference_is_withheld_too():
+    result = run(TRIGGERS["TUD051"])
+    issue = next(i for i in result.issues if i.rule_code == "TUD051")
+    assert issue.value == "(withheld)" and "=A1" not in issue.message and issue.cell == "A13"
+
+
 def test_quarantine_keeps_the_reference_as_sent():
     result = run(diary_workbook(rows=[*BASE, entry("Jo Smith", hours="lots")]))
     assert result.quarantined[0]["items"]["worker_ref"] == "Jo Smith"

@@ -159,9 +159,17 @@ class TabularValidator:
                                        f"template (sheets: {names})"))
             return None
         result.rows_received = len(read.table.rows)
+        personal = {c.name for c in self.columns if c.personal}
         for finding in read.findings:
             issue = finding_issue(finding)
-            result.issues.append(dataclasses.replace(issue, sheet=None) if read.source == "csv" else issue)
+            if read.source == "csv":
+                issue = dataclasses.replace(issue, sheet=None)
+            if finding.column in personal and finding.value is not None:  # never repeat an identifier
+                where = f"{finding.sheet} cell {finding.cell}" if read.source == "xlsx" else f"cell {finding.cell}"
+                issue = dataclasses.replace(issue, value=WITHHELD, message=(
+                    f"{where} ({finding.column}): the value starts like a formula; it was kept as text and never "
+                    "run (the value is withheld)"))
+            result.issues.append(issue)
         values, issue = self._about(read, result)
         if values is None:
             return None
