@@ -91,18 +91,23 @@ def diary_worker_refs(values: list[str | None], old_la_codes: list[str], secret:
     """Keyed hashes of a diary's worker references, and what each was: ``swe_number`` (hashed as the census
     SWENo, so it matches) or ``pseudonym`` (the LA's own reference: hashed with the LA code, case and spaces at
     the ends ignored)."""
-    numbers = [swe_number_of(value) for value in values]
-    refs = worker_refs(numbers, secret)
-    kinds: list[str | None] = []
     keyed = hmac.new(secret, digestmod=hashlib.sha256)
-    for position, (value, number) in enumerate(zip(values, numbers, strict=True)):
-        if number is not None:
-            kinds.append("swe_number")
-        elif value is None or not str(value).strip():
-            kinds.append(None)
-        else:
-            digest = keyed.copy()
-            digest.update(f"pseudonym|{old_la_codes[position]}|{str(value).strip().casefold()}".encode())
-            refs[position] = digest.hexdigest()
-            kinds.append("pseudonym")
+    known: dict[tuple[str | None, str], tuple[str | None, str | None]] = {}  # a worker's rows repeat their ref
+    refs: list[str | None] = []
+    kinds: list[str | None] = []
+    for value, code in zip(values, old_la_codes, strict=True):
+        found = known.get((value, code))
+        if found is None:
+            number = swe_number_of(value)
+            if number is not None:
+                found = (worker_ref(number, secret), "swe_number")
+            elif value is None or not str(value).strip():
+                found = (None, None)
+            else:
+                digest = keyed.copy()
+                digest.update(f"pseudonym|{code}|{str(value).strip().casefold()}".encode())
+                found = (digest.hexdigest(), "pseudonym")
+            known[(value, code)] = found
+        refs.append(found[0])
+        kinds.append(found[1])
     return refs, kinds

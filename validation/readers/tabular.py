@@ -41,6 +41,9 @@ from validation.readers.workbook import (
 from validation.schemas.workbook import SheetLayout, is_empty
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
+# the first characters of text a spreadsheet could run (FORMULA_STARTS, FORMULA_CONTROL_STARTS) or of text that
+# starts with spaces before one: only such cells are looked at more closely
+_FORMULA_FIRST = frozenset("=+-@\t\r ")
 
 
 class TabularReadError(Exception):
@@ -258,9 +261,10 @@ def _csv_header(header: list[str], layout: TabularLayout, findings: list[Finding
 def _csv_values(cells: list[str], columns: dict[str, int], line: int, sheet: str, code: str,
                 findings: list[Finding]) -> dict[str, object]:
     values: dict[str, object] = {}
+    width = len(cells)
     for column, index in columns.items():
-        value = cells[index] if index < len(cells) else ""
-        if is_formula_like(value):
+        value = cells[index] if index < width else ""
+        if value and value[0] in _FORMULA_FIRST and is_formula_like(value):
             letter = get_column_letter(index + 1)
             findings.append(Finding(code, sheet, line, column, shown(value),
                                     f"row {line} cell {letter}{line} ({column}): the text {shown(value)} starts like "
