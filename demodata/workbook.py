@@ -43,7 +43,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -225,7 +225,7 @@ def team_rows(summary: Mapping[str, float | None], workers: Workers, year: int,
     cases = split_total(float(summary["cases"] or 0), [team_fte[t] * intensity[t] for t in TEAM_TYPES], step=1)
     first_year_fte = sum(_fte_at_reference(w) or 0.0 for w in workers
                          if (flags := classify(w, year))["case_holder"] and flags["first_year"])
-    first_year = _capped_split(first_year_fte, team_fte, TEAM_FIRST_YEAR_WEIGHT)
+    first_year = capped_split(first_year_fte, team_fte, TEAM_FIRST_YEAR_WEIGHT)
     vacancies = split_total(float(summary["vacancy_fte"] or 0.0), [team_fte[t] + 0.01 for t in TEAM_TYPES])
     agency = split_total(float(summary["agency_fte"] or 0.0), [team_fte[t] + 0.01 for t in TEAM_TYPES])
     rows = []
@@ -243,7 +243,7 @@ def team_rows(summary: Mapping[str, float | None], workers: Workers, year: int,
     return rows
 
 
-def _capped_split(total: float, capacity: Mapping[str, float], weights: Mapping[str, float]) -> dict[str, float]:
+def capped_split(total: float, capacity: Mapping[str, float], weights: Mapping[str, float]) -> dict[str, float]:
     """``total`` (hundredths) over the teams by ``weights`` x capacity, no team above its capacity."""
     remaining = round(min(total, sum(capacity.values())), 2)
     parts = dict.fromkeys(capacity, 0.0)
@@ -290,6 +290,19 @@ def workbook_rng(old_la_code: str, year: int, seed: int = 2025) -> random.Random
     return random.Random(f"{seed}|r2|{old_la_code.split('/')[0].strip()}|{year}")
 
 
+def la_sheets(old_la_code: str, year: int, workers: Workers, la_level: Mapping[str, object], *,
+              rng: random.Random | None = None, seed: int = 2025
+              ) -> tuple[dict[str, float | None], list[dict[str, object]], list[dict[str, object]]]:
+    """The annual Summary, Teams and NonSW rows of one LA and census year, as :func:`build_la_workbook`
+    writes them (the same random draws: the quarterly and diary generators use them too)."""
+    lea = old_la_code.split("/")[0].strip()
+    rng = rng if rng is not None else workbook_rng(lea, year, seed)
+    summary = summary_from_workers(workers, la_level, year)
+    teams = team_rows(summary, workers, year, rng)
+    non_sw = non_sw_rows(summary, rng)
+    return summary, teams, non_sw
+
+
 def build_la_workbook(old_la_code: str, year: int, workers: Workers, la_level: Mapping[str, object], *,
                       rng: random.Random | None = None, seed: int = 2025) -> bytes:
     """The filled annual R2 workbook (.xlsx bytes) of one LA and census year.
@@ -301,18 +314,34 @@ def build_la_workbook(old_la_code: str, year: int, workers: Workers, la_level: M
     :func:`workbook_rng` of ``seed``). The LA must be in the reference seed for ``year`` (its name is
     looked up there).
     """
+    summary, teams, non_sw = la_sheets(old_la_code, year, workers, la_level, rng=rng, seed=seed)
+    return filled_workbook(old_la_code, year, summary, teams, non_sw)
+
+
+def filled_workbook(old_la_code: str, year: int, summary: Mapping[str, object] | None,
+                    teams: Sequence[Mapping[str, object]], non_sw: Sequence[Mapping[str, object]], *,
+                    quarterly_period_end: date | None = None) -> bytes:
+    """The R2 template of one LA and census year (a quarterly one for ``quarterly_period_end``) with these
+    rows typed in, as reproducible .xlsx bytes (its times are 15 October of the census year, 09:00, or 15 days
+    after the quarter end)."""
     lea = old_la_code.split("/")[0].strip()
-    rng = rng if rng is not None else workbook_rng(lea, year, seed)
-    summary = summary_from_workers(workers, la_level, year)
-    teams = team_rows(summary, workers, year, rng)
-    non_sw = non_sw_rows(summary, rng)
     with tempfile.TemporaryDirectory() as folder:
-        template = write_template(Path(folder) / "template.xlsx", lea, year)
+        template = write_template(Path(folder) / "template.xlsx", lea, year,
+                                  quarterly_period_end=quarterly_period_end)
         book = openpyxl.load_workbook(template)
-    _fill(book[SUMMARY.name], list(SUMMARY.columns), [summary])
+    if summary is not None:
+        _fill(book[SUMMARY.name], list(SUMMARY.columns), [summary])
     _fill(book[TEAMS.name], list(TEAMS.columns), teams)
     _fill(book[NON_SW.name], list(NON_SW.columns), non_sw)
-    stamp = datetime(year, 10, 15, 9, 0, 0)  # as the CSWW returns' DateTime: nothing reads the clock
+    if quarterly_period_end is None:
+        stamp = datetime(year, 10, 15, 9, 0, 0)  # as the CSWW returns' DateTime: nothing reads the clock
+    else:
+        stamp = datetime.combine(quarterly_period_end + timedelta(days=15), datetime.min.time()).replace(hour=9)
+    return saved_xlsx(book, stamp)
+
+
+def saved_xlsx(book: openpyxl.Workbook, stamp: datetime) -> bytes:
+    """An openpyxl workbook saved as reproducible bytes: created at ``stamp`` (see :func:`reproducible_xlsx`)."""
     book.properties.created = stamp
     buffer = io.BytesIO()
     book.save(buffer)

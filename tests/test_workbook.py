@@ -70,7 +70,9 @@ BLANK_TEAMS = [team_row(t, **{c: None for c in TEAM_COLUMNS}) for t in TEAM_TYPE
 TRIGGERS = {
     "RWR001": junk(),
     "RWR002": workbook(about_row=about(old_la_code="999")),
-    "RWR003": workbook(about_row=about(period_end="2025-08-31")),
+    "RWR003": workbook(about_row=about(period_end="soon")),
+    "RWR004": workbook(about_row=about(period_end="2025-08-31")),
+    "RWR005": workbook(about_row=about(period_end=date(2025, 6, 30), return_type="annual")),
     "RWR010": workbook(summary=[summary_row(vacancy_fte=-1.5)]),
     "RWR011": workbook(teams=[team_row(children_cp=2.5)]),
     "RWR012": workbook(summary=[summary_row(inpost_fte=410.0)]),
@@ -83,6 +85,9 @@ TRIGGERS = {
     "RWR030": workbook(drop=("Summary",)),
     "RWR031": workbook(drop=("Teams",)),
     "RWR032": workbook(summary=[], teams=BLANK_TEAMS, non_sw=[]),
+    "RWR033": workbook(about_row=about(period_end=date(2025, 6, 30)),
+                       summary=[summary_row(leavers_fte=120.0, leavers_headcount=130)]),
+    "RWR034": workbook(summary=[summary_row(working_days_lost_fte=200_000)]),
 }
 
 
@@ -183,11 +188,15 @@ def test_two_about_rows_is_rwr002():
     assert codes(result) == {"RWR002"} and "2 filled rows" in result.issues[0].message
 
 
-@pytest.mark.parametrize("period_end", [None, "soon", "2025-09-31", "2025-08-31", 12.5])
-def test_bad_period_end_is_rwr003(period_end):
+@pytest.mark.parametrize("period_end, code", [
+    (None, "RWR003"), ("soon", "RWR003"), ("2025-09-31", "RWR003"), (12.5, "RWR003"),
+    ("2025-08-31", "RWR004"), (date(2025, 9, 29), "RWR004"),
+])
+def test_bad_period_end_is_rwr003_and_not_a_quarter_end_rwr004(period_end, code):
     result = run(workbook(about_row=about(period_end=period_end)))
-    assert codes(result) == {"RWR003"}, messages(result)
+    assert codes(result) == {code}, messages(result)
     assert result.status == "rejected" and "About C2 (period_end)" in result.issues[0].message
+    assert (result.issues[0].sheet, result.issues[0].cell) == ("About", "C2")
 
 
 @pytest.mark.parametrize("period_end, census_year", [
@@ -553,7 +562,8 @@ def test_template_layout_guidance_and_input_checks(tmp_path):
                   "children_in_proceedings", "family_support_worker", "County Durham (840)"):
         assert words in guidance, words
     about_sheet = book["About"]
-    assert [c.value for c in about_sheet[1]] == ["old_la_code", "la_name", "period_end"]
+    assert [c.value for c in about_sheet[1]] == ["old_la_code", "la_name", "period_end", "return_type"]
+    assert about_sheet["D2"].value is None and not about_sheet["D2"].protection.locked  # blank: annual
     assert [about_sheet["A2"].value, about_sheet["B2"].value, about_sheet["C2"].value.date()] == [
         "840", "County Durham", date(2025, 9, 30)]
     assert about_sheet.protection.sheet and about_sheet["A2"].protection.locked
@@ -578,7 +588,7 @@ def test_template_layout_guidance_and_input_checks(tmp_path):
         assert whole.operator == "greaterThanOrEqual" and whole.formula1 == "0"
     summary_kinds = {dv.type for dv in book["Summary"].data_validations.dataValidation}
     assert summary_kinds == {"decimal", "whole"}
-    assert {dv.type for dv in about_sheet.data_validations.dataValidation} == {"date"}
+    assert {dv.type for dv in about_sheet.data_validations.dataValidation} == {"date", "list"}
 
 
 def test_template_refuses_unknown_la_and_wrong_quarter(tmp_path):

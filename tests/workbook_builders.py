@@ -63,7 +63,7 @@ def non_sw_row(role: object = "family_support_worker", **values: object) -> dict
 
 
 DEFAULT_COLUMNS = {
-    "About": list(ABOUT_COLUMNS),
+    "About": [*ABOUT_COLUMNS, "return_type"],
     "Summary": list(SUMMARY_COLUMNS),
     "Teams": ["team_type", *TEAM_COLUMNS],
     "NonSW": ["role", *NON_SW_COLUMNS],
@@ -97,16 +97,23 @@ def workbook(*, about_row: dict | None = None, summary: list[dict] | None = None
                                                      non_sw_row("business_support", headcount=12, fte=10.0)],
     }
     headers = {**DEFAULT_COLUMNS, **(columns or {})}
+    sheets = {(sheet_names or {}).get(name, name): (headers[name], rows) for name, rows in content.items()
+              if name not in drop}
+    return write_sheets(sheets, extra_sheets)
+
+
+def write_sheets(sheets: dict[str, tuple[list[str], list[dict]]],
+                 extra_sheets: dict[str, list[list[object]]] | None = None) -> bytes:
+    """An .xlsx as bytes: each sheet's header, then its rows (values looked up by header name, ignoring case,
+    spaces and hyphens); ``extra_sheets`` are raw rows from row 1."""
     book = openpyxl.Workbook()
     book.remove(book.active)
-    for name, rows in content.items():
-        if name in drop:
-            continue
-        sheet = book.create_sheet((sheet_names or {}).get(name, name))
-        sheet.append(headers[name])
+    for name, (header, rows) in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.append(header)
         for row_number, row in enumerate(rows, start=2):
-            for column_number, header in enumerate(headers[name], start=1):
-                value = row.get(re.sub(r"[\s\-]+", "_", header.strip().lower()))
+            for column_number, title in enumerate(header, start=1):
+                value = row.get(re.sub(r"[\s\-]+", "_", title.strip().lower()))
                 if value is not None:
                     _write(sheet.cell(row=row_number, column=column_number), value)
     for name, rows in (extra_sheets or {}).items():

@@ -1,7 +1,17 @@
 """Pseudonymisation: the only place a raw SWENo or a full birth date is handled after parsing.
 
 SWENo becomes an HMAC-SHA256 keyed with WORKFORCE_SECRET (or a random secret created once, owner-only,
-in WORKFORCE_HOME); birth dates are cut to the month.
+in WORKFORCE_HOME); birth dates are cut to the month. The agency return's ``swe_number`` is hashed exactly as the
+census SWENo (same key, same function), so the region can match an agency worker to census records (AGY040)
+without ever holding the number.
+
+A time-use diary's ``worker_ref`` is hashed too, whatever it is (``diary_worker_refs``): a SWE number (2 letters
+and up to 10 digits) as the census SWENo, so that it matches the census records; anything else, the LA's own
+pseudonym, with the LA code and a prefix of its own, so that two LAs' "W001" never look like one worker and a
+pseudonym never looks like a registration number. A pseudonym is still an identifier: the LA holds the list that
+turns it back into a name, LAs often use staff numbers or initials, and the same reference may come back in the
+next diary. Nothing the warehouse holds should let anyone outside the LA follow a named person, so no
+reference as typed goes further than quarantine.
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ import sys
 from pathlib import Path
 
 SECRET_ENV = "WORKFORCE_SECRET"
+SWE_NUMBER = re.compile(r"^[A-Z]{2}\d{1,10}$")
 SECRET_FILE = ".workforce_secret"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -65,3 +76,38 @@ def birth_month(value: str | None) -> str | None:
     if value is None or not _ISO_DATE.match(value.strip()):
         return None
     return value.strip()[:7]
+
+
+def swe_number_of(value: object) -> str | None:
+    """A Social Work England number as sent ("sw 123456", "SW123456") in its normal form, or None."""
+    if not isinstance(value, str):
+        return None
+    text = normalise_sweno(value)
+    return text if SWE_NUMBER.fullmatch(text) else None
+
+
+def diary_worker_refs(values: list[str | None], old_la_codes: list[str], secret: bytes
+                      ) -> tuple[list[str | None], list[str | None]]:
+    """Keyed hashes of a diary's worker references, and what each was: ``swe_number`` (hashed as the census
+    SWENo, so it matches) or ``pseudonym`` (the LA's own reference: hashed with the LA code, case and spaces at
+    the ends ignored)."""
+    keyed = hmac.new(secret, digestmod=hashlib.sha256)
+    known: dict[tuple[str | None, str], tuple[str | None, str | None]] = {}  # a worker's rows repeat their ref
+    refs: list[str | None] = []
+    kinds: list[str | None] = []
+    for value, code in zip(values, old_la_codes, strict=True):
+        found = known.get((value, code))
+        if found is None:
+            number = swe_number_of(value)
+            if number is not None:
+                found = (worker_ref(number, secret), "swe_number")
+            elif value is None or not str(value).strip():
+                found = (None, None)
+            else:
+                digest = keyed.copy()
+                digest.update(f"pseudonym|{code}|{str(value).strip().casefold()}".encode())
+                found = (digest.hexdigest(), "pseudonym")
+            known[(value, code)] = found
+        refs.append(found[0])
+        kinds.append(found[1])
+    return refs, kinds

@@ -1,7 +1,8 @@
 """The validation report an analyst sends back to an LA: HTML to read, XLSX to filter and fix.
 
-It says what happened to the return first, then lists each issue with the line, the worker reference
-(hashed, shortened), the item, the value (personal values withheld) and what to do.
+It says what happened to the return first, then lists each issue with where it is (the sheet, the line or
+Excel row number, the cell), the worker reference (hashed, shortened), the item, the value (personal values
+withheld) and what to do.
 """
 
 from __future__ import annotations
@@ -25,13 +26,16 @@ STATUS_TEXT = {
 }
 
 
-ISSUE_COLUMNS = ["rule_code", "severity", "line", "record", "worker_ref", "item", "value", "message", "what_to_do"]
+ISSUE_COLUMNS = ["rule_code", "severity", "sheet", "line", "cell", "record", "worker_ref", "item", "value", "message",
+                 "what_to_do"]
 
 
 def issue_rows(issues: list[Issue]) -> list[list[object]]:
-    """One row per issue, in ``ISSUE_COLUMNS`` order (the worker reference shortened to 12 characters)."""
-    return [[i.rule_code, i.severity, i.line, i.record_number, (i.worker_ref or "")[:12], i.item, i.value,
-             i.message, i.action] for i in issues]
+    """One row per issue, in ``ISSUE_COLUMNS`` order (the worker reference shortened to 12 characters). For a
+    workbook, ``sheet``, ``line`` (the Excel row number) and ``cell`` (column letter and row, "C5") say where to
+    look; for a CSV file ``line`` is the row and ``cell`` the cell as a spreadsheet opening it shows them."""
+    return [[i.rule_code, i.severity, i.sheet, i.line, i.cell, i.record_number, (i.worker_ref or "")[:12], i.item,
+             i.value, i.message, i.action] for i in issues]
 
 
 def issues_frame(issues: list[Issue]) -> pd.DataFrame:
@@ -40,11 +44,16 @@ def issues_frame(issues: list[Issue]) -> pd.DataFrame:
 
 def summary_rows(*, file_name: str, checksum: str, la: str | None, year: int | None, status: str,
                  rows_received: int, rows_accepted: int, rows_rejected: int, issues: list[Issue],
-                 changes: list[str] | None = None) -> list[tuple[str, str]]:
+                 changes: list[str] | None = None, period: tuple[str, str] | None = None,
+                 records: str = "Worker records") -> list[tuple[str, str]]:
+    """The report's Summary sheet. ``period`` adds a line naming the period a return covers (e.g.
+    ``("Quarter end", "2025-06-30")``); ``records`` names what its rows are (``"Assignments"`` for an agency
+    return, ``"Diary entries"`` for a diary)."""
     summary = [
         ("File", file_name), ("Checksum (SHA-256)", checksum), ("LA code", la or "unknown"),
-        ("Census year", str(year) if year else "unknown"), ("Outcome", STATUS_TEXT[status]),
-        ("Worker records received", str(rows_received)), ("Records loaded", str(rows_accepted)),
+        ("Census year", str(year) if year else "unknown"), *([period] if period else []),
+        ("Outcome", STATUS_TEXT[status]),
+        (f"{records} received", str(rows_received)), ("Records loaded", str(rows_accepted)),
         ("Records rejected", str(rows_rejected)),
         ("Errors", str(sum(i.severity == "error" for i in issues))),
         ("Warnings", str(sum(i.severity == "warning" for i in issues))),

@@ -71,9 +71,18 @@ RULES: dict[str, Rule] = {
              "or About with more than one filled row.",
              "Use the template written for your LA: About row 2 holds your 3-digit LA code."),
         Rule("RWR003", "error", "file",
-             "About period_end missing, not a date, or not a quarter end.",
+             "About period_end missing or not a date.",
              "Enter the last day of the period in About: 30 September for the annual return, or the quarter "
              "end (31 December, 31 March, 30 June) for a quarterly return."),
+        Rule("RWR004", "error", "file",
+             "About period_end is a date but not a quarter end (31 December, 31 March, 30 June, 30 September).",
+             "A return covers a census year or one of its quarters: enter the quarter's last day (30 September "
+             "for the annual return)."),
+        Rule("RWR005", "error", "file",
+             "About return_type is neither 'annual' nor 'quarterly', or says 'annual' for a period_end that is not "
+             "30 September.",
+             "Pick annual or quarterly from the list (or leave it blank: 30 September is then the annual return, "
+             "any other quarter end a quarterly one); an annual return ends on 30 September."),
         Rule("RWR010", "error", "row", "A figure is negative.",
              "Correct the figure: FTEs, counts and days are 0 or more. Leave the cell empty if not known."),
         Rule("RWR011", "error", "row",
@@ -111,6 +120,124 @@ RULES: dict[str, Rule] = {
         Rule("RWR032", "warning", "file",
              "The workbook holds no figures: every Summary, Teams and NonSW row is empty.",
              "Fill in the figures and resend; an empty template changes nothing."),
+        Rule("RWR033", "warning", "row",
+             "A quarterly Summary's flows are far above its stocks: starters or leavers in the one quarter more than "
+             "25% of the in-post figure at the quarter end (FTE, else headcount).",
+             "Check that starters, leavers and working days lost are for this quarter only (not the year to date) "
+             "and that in-post is the count at period_end."),
+        Rule("RWR034", "error", "row",
+             "Summary working_days_lost_fte is more than the staff could lose: above (inpost_fte + leavers_fte) x "
+             "the working days in the period (253 in a year, 64 in a quarter).",
+             "Enter the working days lost to sickness in the period, each day weighted by the worker's FTE (not "
+             "hours, not a year to date in a quarterly return)."),
+        # R4 quarterly agency return (validation/agency.py)
+        Rule("AGY001", "error", "file",
+             "Not an agency return: unreadable (not an .xlsx or a UTF-8 CSV, damaged, far too large, a zip bomb, "
+             "declaring a DTD or entities), no Assignments sheet or columns, About missing or naming more than one "
+             "LA or quarter; or no LA code.",
+             "Fill in the agency return template we sent (or its CSV layout), save it as .xlsx or CSV UTF-8 and "
+             "resend it."),
+        Rule("AGY002", "error", "file", "old_la_code unknown, or not the LA the file was submitted for.",
+             "Use the template written for your LA: About row 2 holds your 3-digit LA code."),
+        Rule("AGY003", "error", "file",
+             "quarter_end missing, not a date, or not a quarter end (31 December, 31 March, 30 June, 30 September).",
+             "Enter the last day of the quarter the return covers."),
+        Rule("AGY010", "error", "row",
+             "A required item is missing (assignment_id, swe_number, role_type, start_date, hourly_pay_rate, "
+             "hourly_on_costs, hourly_charge_rate, project_team, covering_vacancy).",
+             "Fill in the missing cell for this assignment and resend."),
+        Rule("AGY011", "error", "row",
+             "A value has the wrong type or is outside its code list or range: a rate as text or not above 0 (pay) "
+             "or below 0 (on-costs), a date that is not a date, a role or team type not in the list, a flag not "
+             "0/1, a SWE number not 2 letters and up to 10 digits, a count not a whole number.",
+             "Correct the value: rates in pounds per hour as plain numbers, dates as dates, codes from the "
+             "drop-down lists."),
+        Rule("AGY020", "error", "row", "end_date is before start_date.", "Check both dates of this assignment."),
+        Rule("AGY021", "error", "row",
+             "The assignment is outside the quarter: it starts after quarter_end or ended before the quarter began.",
+             "List only assignments active at some time in the quarter; correct the dates or remove the row."),
+        Rule("AGY022", "error", "row", "hourly_charge_rate is below hourly_pay_rate + hourly_on_costs.",
+             "Check the three rates: the charge to the LA includes the worker's pay, the on-costs and the "
+             "agency's margin."),
+        Rule("AGY023", "error", "row",
+             "The same assignment_id on more than one row: all of these rows are rejected.",
+             "Give each assignment its own reference, once, and resend."),
+        Rule("AGY030", "warning", "row",
+             "Pay plus on-costs above the region's price cap for the role in force on the start date, with no "
+             "approved exception.",
+             "Bring the rate within the cap, or record who approved the exception (their role) in "
+             "cap_exception_approved_by."),
+        Rule("AGY031", "warning", "row",
+             "Pay plus on-costs above the region's price cap for the role on the start date, with an approved "
+             "exception (reported, not an error).",
+             "No action needed: the approved exception is reported to the region."),
+        Rule("AGY032", "warning", "row", "pqe_years below 3 (the agency rules ask for 3 years' post-qualifying "
+             "experience).", "Check the worker's post-qualifying experience."),
+        Rule("AGY033", "warning", "row", "references_received below 2.",
+             "Obtain two practice references on the standard template."),
+        Rule("AGY034", "warning", "row", "notice_weeks above 4.", "Check the notice period in the contract."),
+        Rule("AGY040", "warning", "row",
+             "Cool-off: the worker left a permanent post in an alliance LA (a census leaver with the same hashed "
+             "registration number) less than 3 months before this assignment's start date (found in the "
+             "warehouse, across the alliance).",
+             "Check the assignment against the agency rules' cool-off period; the region sees that a breach "
+             "happened and in which LA the assignment is, never who the worker is."),
+        Rule("AGY050", "warning", "file",
+             "A sheet or column the agency return does not have (or a second copy of a column, or values under no "
+             "header): ignored.",
+             "No action needed if it is your own working; otherwise use the template's sheets and columns."),
+        Rule("AGY051", "warning", "row",
+             "A cell holds text starting like a formula (=, +, -, @) or a formula with no saved result: kept as "
+             "text, never run.", "Type the value itself, not a formula."),
+        Rule("AGY052", "warning", "file", "A column of the template is missing: its values are taken as not given.",
+             "Use the template's columns; do not delete columns (leave cells empty instead)."),
+        Rule("AGY053", "warning", "file", "The return lists no assignments.",
+             "No action if the LA had no agency social workers in the quarter; otherwise fill in Assignments."),
+        # R5 time-use diary (validation/diary.py)
+        Rule("TUD001", "error", "file",
+             "Not a time-use diary: unreadable (not an .xlsx or a UTF-8 CSV, damaged, far too large, a zip bomb, "
+             "declaring a DTD or entities), no Entries sheet or columns, About missing or naming more than one LA "
+             "or period; or no LA code.",
+             "Fill in the diary template we sent (or its CSV layout), save it as .xlsx or CSV UTF-8 and resend it."),
+        Rule("TUD002", "error", "file", "old_la_code unknown, or not the LA the file was submitted for.",
+             "Use the template written for your LA: About row 2 holds your 3-digit LA code."),
+        Rule("TUD003", "error", "file",
+             "The diary period is wrong: diary_start or diary_end missing or not a date, diary_end before "
+             "diary_start, a period longer than 4 weeks (28 days); or contracted_hours_per_fte not a number from "
+             "1 to 60.", "Enter the first and last day of the diary (at most 4 weeks) and the contracted weekly "
+             "hours of a full-time post (37 if left blank)."),
+        Rule("TUD010", "error", "row",
+             "A required item is missing (worker_ref, team_type, fte, date, activity, case_type, hours).",
+             "Fill in the missing cell for this entry and resend."),
+        Rule("TUD011", "error", "row",
+             "A value has the wrong type or is outside its code list or range: hours as text or not above 0, an "
+             "activity, case type or team type not in the list, fte not above 0 and at most 1, first_year not "
+             "0/1, a case count not a whole number, a date that is not a date.",
+             "Correct the value: hours as plain numbers (1.5 for an hour and a half), codes from the drop-down "
+             "lists."),
+        Rule("TUD020", "error", "row", "The date is outside the diary period (diary_start to diary_end).",
+             "Correct the date, or leave out entries from outside the diary period."),
+        Rule("TUD021", "error", "row",
+             "More than 16 hours recorded for one worker on one day: every entry of that worker and day is "
+             "rejected.", "Check the hours of that day: an entry typed twice, or minutes entered as hours?"),
+        Rule("TUD030", "warning", "row",
+             "A worker's diary week (7 days from diary_start) holds more than 1.25 x contracted hours x fte: unpaid "
+             "overtime, reported and kept.", "No action needed if the hours are right: they are kept and reported."),
+        Rule("TUD031", "warning", "row", "A worker with fewer than 3 diary days.",
+             "Check that all of this worker's days were entered; a worker away for most of the period can stay."),
+        Rule("TUD032", "warning", "row",
+             "A worker's team_type, fte or first_year differs between their entries: the value on their first entry "
+             "is the worker's.", "Use one value per worker for the whole diary."),
+        Rule("TUD050", "warning", "file",
+             "A sheet or column the diary does not have (or a second copy of a column, or values under no header): "
+             "ignored.", "No action needed if it is your own working; otherwise use the template's sheets and "
+             "columns."),
+        Rule("TUD051", "warning", "row",
+             "A cell holds text starting like a formula (=, +, -, @) or a formula with no saved result: kept as "
+             "text, never run.", "Type the value itself, not a formula."),
+        Rule("TUD052", "warning", "file", "A column of the template is missing: its values are taken as not given.",
+             "Use the template's columns; do not delete columns (leave cells empty instead)."),
+        Rule("TUD053", "warning", "file", "The diary holds no entries.", "Fill in Entries and resend."),
         Rule("EES001", "error", "file",
              "Published file unreadable: empty, far too large, binary (or a zip/workbook), or not UTF-8 text.",
              "Download the EES data file again as CSV (UTF-8) and load it unchanged."),

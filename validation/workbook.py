@@ -2,8 +2,15 @@
 
 Input is the raw bytes; output is what may be loaded (one frame per data sheet, in the raw tables' columns),
 what must be quarantined (rejected rows, as sent, with their reasons) and every issue found. A file error
-(RWR001-003) rejects the whole file; a row error (RWR010-014) rejects only that row; warnings (RWR020-032)
-reject nothing. Every rule is in ``validation.rules``.
+(RWR001-005) rejects the whole file; a row error (RWR010-014, RWR034) rejects only that row; warnings
+(RWR020-033) reject nothing. Every rule is in ``validation.rules``.
+
+Annual and quarterly returns (returns.md, "Quarters"): About ``period_end`` must be a quarter end (RWR004) and
+``return_type`` is ``annual`` or ``quarterly`` (RWR005), blank meaning annual for 30 September and quarterly
+for any other quarter end; the result's ``period_type`` carries it (the frames keep the raw tables' columns). In
+a quarterly Summary the flows cover the quarter only, so they are checked against the stocks (RWR033: starters
+or leavers FTE above ``QUARTER_FLOW_SHARE_LIMIT`` of in-post FTE); in any Summary the working days lost cannot
+exceed what the staff could lose in the period (RWR034).
 
 A row whose figures are all empty (a template row not filled in) is not a row: it is neither loaded nor
 counted. Where a value is echoed in an issue or in quarantine, formula-like text is prefixed with ``'`` so a
@@ -15,18 +22,18 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from validation.issues import Issue
+from validation.issues import Issue, finding_issue
 from validation.readers.workbook import (
-    Finding,
     Sheet,
     SheetRow,
     Workbook,
     WorkbookReadError,
+    as_sent,
     read_workbook,
     shown,
 )
@@ -36,6 +43,7 @@ from validation.schemas.workbook import (
     FTE_HEADCOUNT_PAIRS,
     PART_WHOLE_PAIRS,
     QUARTER_ENDS,
+    RETURN_TYPES,
     SCHEMAS,
     SheetLayout,
     as_number,
@@ -47,12 +55,31 @@ from validation.schemas.workbook import (
     la_code_of,
 )
 
-__all__ = ["QUARTER_ENDS", "WorkbookFile", "WorkbookValidation", "census_year_of", "validate_workbook",
-           "validate_workbook_batch"]
+__all__ = ["QUARTER_ENDS", "WorkbookFile", "WorkbookValidation", "census_year_of", "period_type_of",
+           "validate_workbook", "validate_workbook_batch"]
+
+#: RWR033: in a quarterly Summary, starters or leavers in the quarter above this share of the in-post figure at
+#: the quarter end. Published annual rates (2017-2025, every LA): starters 99th percentile 41% and leavers 36% of
+#: in-post FTE in a whole year; a quarter holding more than 25% (an annual rate above 100%) is a year-to-date
+#: figure or a typing slip far more often than a real quarter.
+QUARTER_FLOW_SHARE_LIMIT = 0.25
+#: RWR034: working days a full-time worker can lose in the period (the dbt var working_days_per_year, 253; a
+#: quarter's share rounded up, 64). Published annual figures reach about 31 days per in-post FTE.
+WORKING_DAYS = {"annual": 253, "quarterly": 64}
+
+
+def period_type_of(period_end: date, return_type: str | None) -> str:
+    """About.return_type as it counts: as sent, or (blank) annual for 30 September, else quarterly."""
+    if return_type:
+        return return_type
+    return "annual" if (period_end.month, period_end.day) == (9, 30) else "quarterly"
 
 
 class WorkbookValidation(ValidationResult):
-    """A validated R2 workbook: frames ``workbook_summary``, ``workbook_teams`` and ``workbook_non_sw``."""
+    """A validated R2 workbook: frames ``workbook_summary``, ``workbook_teams`` and ``workbook_non_sw``, and
+    ``period_type`` (``annual`` | ``quarterly``, once About was read)."""
+
+    period_type: str | None = None
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -99,7 +126,7 @@ def validate_workbook_batch(files: Sequence[WorkbookFile], *, known_la_codes: se
             continue
         filled = {layout.name: _filled_rows(book.sheets.get(layout.name), layout) for layout in DATA_SHEETS}
         result.rows_received = sum(len(rows) for rows in filled.values())
-        result.issues.extend(_issue(f) for f in book.findings)
+        result.issues.extend(finding_issue(f) for f in book.findings)
         _check_sheets_present(book, result)
         if _check_about(book, result, known_la_codes, file.expected_la):
             accepted.append((result, book, filled))
@@ -116,13 +143,6 @@ def validate_workbook_batch(files: Sequence[WorkbookFile], *, known_la_codes: se
                                        "the workbook holds no figures: every row of Summary, Teams and NonSW is "
                                        "empty"))
     return results
-
-
-def _issue(finding: Finding) -> Issue:
-    item = f"{finding.sheet}/{finding.column}" if finding.sheet and finding.column else finding.column
-    if finding.code == "RWR020":
-        item = "sheet"
-    return Issue(finding.code, finding.line, item, finding.value, finding.message)
 
 
 def _filled_rows(sheet: Sheet | None, layout: SheetLayout) -> list[SheetRow]:
@@ -160,41 +180,51 @@ def _check_about(book: Workbook, result: WorkbookValidation, known: set[str], ex
     if len(rows) > 1:
         result.issues.append(Issue("RWR002", rows[1].line, "About", None,
                                    f"About has {len(rows)} filled rows (rows {', '.join(str(r.line) for r in rows)})"
-                                   ": it must have one, in row 2, so which LA and period is meant is unclear"))
+                                   ": it must have one, in row 2, so which LA and period is meant is unclear",
+                                   sheet=about.name))
         return False
     values = rows[0].values if rows else {}
     line = rows[0].line if rows else 2
 
+    def issue(code: str, column: str, value: object, text: str) -> None:
+        cell = about.cell(column, line)
+        result.issues.append(Issue(code, line, f"About/{column}", value,
+                                   f"About {cell or column} ({column}) {text}", sheet=about.name, cell=cell))
+
     code = la_code_of(values.get("old_la_code"))
-    cell = about.cell("old_la_code", line) or "old_la_code"
     if code is None:
-        result.issues.append(Issue("RWR002", line, "About/old_la_code", None,
-                                   f"About {cell} (old_la_code) is empty: enter your 3-digit LA code"))
+        issue("RWR002", "old_la_code", None, "is empty: enter your 3-digit LA code")
         return False
     result.old_la_code = code
     if code not in known:
-        result.issues.append(Issue("RWR002", line, "About/old_la_code", shown(code),
-                                   f"About {cell} (old_la_code): {shown(code)!r} is not a known English LA code"))
+        issue("RWR002", "old_la_code", shown(code), f"{shown(code)!r} is not a known English LA code")
     elif expected is not None and code != expected:
-        result.issues.append(Issue("RWR002", line, "About/old_la_code", shown(code),
-                                   f"About {cell} (old_la_code): the workbook is for LA {code} but was submitted "
-                                   f"for LA {expected}"))
+        issue("RWR002", "old_la_code", shown(code),
+              f"the workbook is for LA {code} but was submitted for LA {expected}")
 
     raw_period = values.get("period_end")
-    period_cell = about.cell("period_end", line) or "period_end"
     period_end = date_of(raw_period)
     if period_end is None:
         what = "is empty" if is_empty(raw_period) else f"is {shown(raw_period)!r}, not a date"
-        result.issues.append(Issue("RWR003", line, "About/period_end", shown(raw_period),
-                                   f"About {period_cell} (period_end) {what}: enter the period's last day, e.g. "
-                                   "30 September for the annual return"))
+        issue("RWR003", "period_end", shown(raw_period),
+              f"{what}: enter the period's last day, e.g. 30 September for the annual return")
     elif (period_end.month, period_end.day) not in QUARTER_ENDS:
-        result.issues.append(Issue("RWR003", line, "About/period_end", period_end.isoformat(),
-                                   f"About {period_cell} (period_end) is {period_end.isoformat()}, not a quarter "
-                                   "end (31 March, 30 June, 30 September or 31 December)"))
+        issue("RWR004", "period_end", period_end.isoformat(),
+              f"is {period_end.isoformat()}, not a quarter end (31 March, 30 June, 30 September or 31 December)")
     else:
         result.period_end = period_end
         result.census_year = census_year_of(period_end)
+        raw_type = values.get("return_type")
+        sent_type = None if is_empty(raw_type) else str(raw_type).strip().lower()
+        if sent_type is not None and sent_type not in RETURN_TYPES:
+            issue("RWR005", "return_type", shown(raw_type),
+                  f"is {shown(raw_type)!r}: it is 'annual', 'quarterly' or blank")
+        elif sent_type == "annual" and (period_end.month, period_end.day) != (9, 30):
+            issue("RWR005", "return_type", "annual",
+                  f"says annual, but period_end is {period_end.isoformat()}: an annual return ends on 30 September "
+                  "(enter quarterly, or leave it blank)")
+        else:
+            result.period_type = period_type_of(period_end, sent_type)
     return not result.file_rejected
 
 
@@ -235,6 +265,9 @@ def _validate_sheets(present: list[tuple[WorkbookValidation, Sheet, list[SheetRo
             found.append((position, "RWR012", part, raw.at[position, part],
                           f"{part} {shown(raw.at[position, part])} is larger than {whole} "
                           f"{shown(raw.at[position, whole])}, of which it is a part"))
+    if layout.name == "Summary":
+        period_types = np.array([present[f][0].period_type for f in file_of], dtype=object)
+        found.extend(_summary_flow_issues(raw, numbers, period_types))
     for number, (_, _, rows) in enumerate(present):
         start = int(offsets[number])
         part = file_rows(raw, start, start + len(rows))
@@ -266,6 +299,38 @@ def _validate_sheets(present: list[tuple[WorkbookValidation, Sheet, list[SheetRo
         result.frames[layout.table] = file_rows(frame, kept_offsets[number], kept_offsets[number + 1])
 
 
+def _summary_flow_issues(raw: pd.DataFrame, numbers: pd.DataFrame, period_types: np.ndarray
+                         ) -> list[tuple[int, str, str, object, str]]:
+    """RWR033 (a quarterly Summary's starters or leavers far above its in-post figure) and RWR034 (working days
+    lost above what the staff could lose in the period), by row of the Summary rows of many workbooks."""
+    found: list[tuple[int, str, str, object, str]] = []
+    quarterly = period_types == "quarterly"
+    for flow in ("starters", "leavers"):
+        fte, heads = numbers[f"{flow}_fte"], numbers[f"{flow}_headcount"]
+        by_fte = fte.notna() & numbers["inpost_fte"].notna()
+        share = (fte / numbers["inpost_fte"]).where(by_fte, heads / numbers["inpost_headcount"])
+        base = pd.Series(np.where(by_fte, "inpost_fte", "inpost_headcount"), index=raw.index)
+        column = pd.Series(np.where(by_fte, f"{flow}_fte", f"{flow}_headcount"), index=raw.index)
+        over = (share > QUARTER_FLOW_SHARE_LIMIT + 1e-9).fillna(False).astype(bool) & quarterly
+        for position in raw.index[over]:
+            name, whole = column[position], base[position]
+            found.append((position, "RWR033", name, raw.at[position, name],
+                          f"{name} {shown(raw.at[position, name])} in one quarter is "
+                          f"{100 * share[position]:.0f}% of {whole} {shown(raw.at[position, whole])} (more than "
+                          f"{100 * QUARTER_FLOW_SHARE_LIMIT:.0f}%): is it the year to date rather than the quarter?"))
+    days = pd.Series([WORKING_DAYS.get(kind, WORKING_DAYS["annual"]) for kind in period_types], index=raw.index)
+    staff = numbers["inpost_fte"] + numbers["leavers_fte"].fillna(0)
+    most = staff * days
+    over = (numbers["working_days_lost_fte"] > most + 1e-6).fillna(False).astype(bool)
+    for position in raw.index[over]:
+        found.append((position, "RWR034", "working_days_lost_fte", raw.at[position, "working_days_lost_fte"],
+                      f"working_days_lost_fte {shown(raw.at[position, 'working_days_lost_fte'])} is more than the "
+                      f"{float(most[position]):g} days the staff could lose ((inpost_fte + leavers_fte) "
+                      f"{float(staff[position]):g} x {days[position]} working days in the "
+                      f"{'quarter' if period_types[position] == 'quarterly' else 'year'})"))
+    return found
+
+
 def _sheet_issues(result: WorkbookValidation, sheet: Sheet, layout: SheetLayout, rows: list[SheetRow],
                   found: list[tuple[int, str, str, object, str]]) -> list[int]:
     """Record one workbook's issues on one sheet, by row, and quarantine its rejected rows; return their
@@ -276,7 +341,8 @@ def _sheet_issues(result: WorkbookValidation, sheet: Sheet, layout: SheetLayout,
         cell = sheet.cell(column, line)
         where = f"{layout.name} row {line}" + (f" (cell {cell})" if cell else "")
         issues_by_row.setdefault(position, []).append(
-            Issue(code, line, f"{layout.name}/{column}", shown(value), f"{where}: {text}"))
+            Issue(code, line, f"{layout.name}/{column}", shown(value), f"{where}: {text}", sheet=sheet.name,
+                  cell=cell))
     rejected: list[int] = []
     for position, issues in sorted(issues_by_row.items()):
         result.issues.extend(issues)
@@ -285,7 +351,7 @@ def _sheet_issues(result: WorkbookValidation, sheet: Sheet, layout: SheetLayout,
             row = rows[position]
             result.quarantined.append({
                 "sheet": layout.name, "line": row.line,
-                "items": {column: _as_sent(value) for column, value in row.values.items()},
+                "items": {column: as_sent(value) for column, value in row.values.items()},
                 "reasons": sorted({f"{i.rule_code} {i.item.split('/', 1)[1]}" for i in issues if i.rejects_row}),
             })
     return rejected
@@ -309,17 +375,6 @@ def _duplicates(raw: pd.DataFrame, layout: SheetLayout, rows: list[SheetRow]
                       f"{layout.key} {names[position]!r} is also on row {', '.join(others)}: which figures are "
                       "right cannot be told, so none of these rows was loaded"))
     return found
-
-
-def _as_sent(value: object) -> object:
-    """A value for the quarantine record: as sent, but JSON-friendly and never a live formula."""
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    if isinstance(value, str):
-        return shown(value, limit=10_000)
-    return value
 
 
 def _empty_frame(layout: SheetLayout) -> pd.DataFrame:

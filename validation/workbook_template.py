@@ -10,7 +10,6 @@ so what the template writes is exactly what the validator expects.
 
 from __future__ import annotations
 
-import csv
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,21 +19,34 @@ from validation.schemas.workbook import (
     ABOUT,
     NON_SW,
     QUARTER_ENDS,
+    RETURN_TYPES,
     SUMMARY,
     TEAMS,
     WHOLE_NUMBER_COLUMNS,
     SheetLayout,
     census_year_of,
 )
+from validation.template_parts import (
+    XLSX_OPTIONS,
+    GuidedSheet,
+    guidance_sheet,
+    header_row,
+    la_name,
+    list_check,
+    number_check,
+    styles,
+)
 
-LA_SEED = Path(__file__).resolve().parent.parent / "seeds" / "reference" / "ref_local_authorities.csv"
+__all__ = ["COLUMN_HELP", "SHEET_HELP", "la_name", "write_template"]
 
 COLUMN_HELP: dict[str, dict[str, str]] = {
     "About": {
         "old_la_code": "Your 3-digit DfE LA code. Pre-filled: do not change.",
         "la_name": "Your LA's name. Pre-filled: do not change.",
         "period_end": "The last day of the period: 30 September for the annual return; for a quarterly return "
-                      "the quarter end (31 December, 31 March, 30 June).",
+                      "the quarter end (31 December, 31 March, 30 June, or 30 September for the fourth quarter).",
+        "return_type": "annual or quarterly. Blank: annual when period_end is 30 September, quarterly for any "
+                       "other quarter end. A quarterly return for the quarter ending 30 September says quarterly.",
     },
     "Summary": {
         "inpost_fte": "Children's social workers employed by the LA (not agency) in post at period_end. FTE.",
@@ -77,7 +89,7 @@ COLUMN_HELP: dict[str, dict[str, str]] = {
     },
 }
 SHEET_HELP = {
-    "About": "Who the return is from and the period it covers. Only period_end can be changed.",
+    "About": "Who the return is from and the period it covers. Only period_end and return_type can be changed.",
     "Summary": "The LA's social work totals, one row. Fill it in only for a quarterly return, or for a year in "
                "which you do not send the CSWW census XML: where both are sent, the CSWW census XML wins and "
                "the difference is reported back to you.",
@@ -85,25 +97,6 @@ SHEET_HELP = {
              "team type's row empty if you have no such team.",
     "NonSW": "Staff who are not social workers but support children's social work, by role: one row per role.",
 }
-
-
-def la_name(old_la_code: str, census_year: int, seed: Path = LA_SEED) -> str:
-    """The LA's name in the reference seed for that year; ValueError if it was not an English LA then.
-
-    The seed's latest year is the latest published, not an end: an LA still current then is current after it.
-    """
-    with seed.open(newline="", encoding="utf-8") as handle:
-        every = list(csv.DictReader(handle))
-    rows = [row for row in every if row["old_la_code"] == old_la_code]
-    if not rows:
-        raise ValueError(f"{old_la_code!r} is not a known English LA code")
-    latest_in_seed = max(int(row["last_year"]) for row in every)
-    for row in rows:
-        last = int(row["last_year"])
-        if int(row["first_year"]) <= census_year and (census_year <= last or last == latest_in_seed):
-            return row["la_name"]
-    spans = ", ".join(f"{r['first_year']}-{r['last_year']}" for r in rows)
-    raise ValueError(f"LA {old_la_code} ({rows[0]['la_name']}) has no return for {census_year} (it exists {spans})")
 
 
 def write_template(path: str | Path, old_la_code: str, census_year: int, *,
@@ -120,45 +113,23 @@ def write_template(path: str | Path, old_la_code: str, census_year: int, *,
                              f"(1 October {census_year - 1} to 30 September {census_year})")
         period_end = quarterly_period_end
     path.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
+    kind = "annual" if quarterly_period_end is None else "quarterly"
     try:
-        styles = _styles(book)
+        style = styles(book)
         book.set_properties({"title": f"Regional workforce return: {name} ({old_la_code}), {census_year}",
                              "subject": "Children's social work workforce (R2)", "author": "Regional workforce"})
-        _guidance(book, styles, old_la_code, name, census_year, period_end)
-        _about(book, styles, old_la_code, name, census_year, period_end)
-        _data_sheet(book, styles, SUMMARY, rows=[None])
-        _data_sheet(book, styles, TEAMS, rows=list(TEAMS.keys))
-        _data_sheet(book, styles, NON_SW, rows=list(NON_SW.keys))
+        _guidance(book, style, old_la_code, name, census_year, period_end, kind)
+        _about(book, style, old_la_code, name, census_year, period_end, kind)
+        _data_sheet(book, style, SUMMARY, rows=[None])
+        _data_sheet(book, style, TEAMS, rows=list(TEAMS.keys))
+        _data_sheet(book, style, NON_SW, rows=list(NON_SW.keys))
     finally:
         book.close()
     return path
 
 
-def _styles(book: xlsxwriter.Workbook) -> dict:
-    header = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1D70B8", "border": 1, "text_wrap": True,
-              "valign": "top"}
-    locked_text = {"border": 1, "bg_color": "#F3F2F1", "locked": True}
-    entry = {"border": 1, "bg_color": "#FFF7BF", "locked": False}
-    return {
-        "header": book.add_format(header),
-        "title": book.add_format({"bold": True, "font_size": 14}),
-        "heading": book.add_format({"bold": True, "font_size": 12}),
-        "text": book.add_format({"text_wrap": True, "valign": "top"}),
-        "bold": book.add_format({"bold": True, "valign": "top"}),
-        "locked": book.add_format(locked_text),
-        "fte": book.add_format({**entry, "num_format": "0.00"}),
-        "whole": book.add_format({**entry, "num_format": "0"}),
-        "date": book.add_format({**entry, "num_format": "d mmmm yyyy"}),
-    }
-
-
-def _guidance(book, styles, code: str, name: str, year: int, period_end: date) -> None:
-    sheet = book.add_worksheet("Guidance")
-    sheet.set_column(0, 0, 24)
-    sheet.set_column(1, 1, 28)
-    sheet.set_column(2, 2, 100)
-    kind = "annual" if (period_end.month, period_end.day) == (9, 30) else "quarterly"
+def _guidance(book, style, code: str, name: str, year: int, period_end: date, kind: str) -> None:
     lines = [
         ("title", f"Regional children's social work workforce return: {name} ({code})"),
         ("text", f"Census year {year}: 1 October {year - 1} to 30 September {year}. This workbook is for the "
@@ -185,46 +156,28 @@ def _guidance(book, styles, code: str, name: str, year: int, period_end: date) -
                  "sheets or columns. You will get a validation report back listing anything to correct; a "
                  "corrected workbook sent later replaces this one."),
     ]
-    row = 0
-    for style, text in lines:
-        if style == "heading":
-            row += 1
-        if style == "text":
-            sheet.merge_range(row, 0, row, 2, text, styles[style])
-            sheet.set_row(row, 15 * (1 + len(text) // 130))
-        else:
-            sheet.write_string(row, 0, text, styles[style])
-        row += 1
-    row += 1
-    sheet.write_string(row, 0, "The sheets and their columns", styles["heading"])
-    row += 1
-    for column, title in enumerate(("sheet", "column", "what it holds")):
-        sheet.write_string(row, column, title, styles["header"])
-    row += 1
-    for layout in (ABOUT, SUMMARY, TEAMS, NON_SW):
-        sheet.write_string(row, 0, layout.name, styles["bold"])
-        sheet.write_string(row, 1, "(the sheet)", styles["bold"])
-        sheet.write_string(row, 2, SHEET_HELP[layout.name], styles["text"])
-        row += 1
-        for column in layout.columns:
-            sheet.write_string(row, 0, layout.name, styles["text"])
-            sheet.write_string(row, 1, column, styles["text"])
-            help_text = COLUMN_HELP[layout.name][column]
-            if layout.key == column:
-                help_text += " Allowed: " + ", ".join(layout.keys) + "."
-            sheet.write_string(row, 2, help_text, styles["text"])
-            row += 1
-    sheet.protect("", {"format_columns": True, "format_rows": True})
-    sheet.activate()
+    sheets = [GuidedSheet(layout.name, SHEET_HELP[layout.name],
+                          [(column, COLUMN_HELP[layout.name][column]
+                            + (" Allowed: " + ", ".join(layout.keys) + "." if layout.key == column else ""))
+                           for column in layout.columns])
+              for layout in (ABOUT, SUMMARY, TEAMS, NON_SW)]
+    guidance_sheet(book, style, lines, sheets)
 
 
-def _about(book, styles, code: str, name: str, year: int, period_end: date) -> None:
+def _about(book, style, code: str, name: str, year: int, period_end: date, kind: str) -> None:
     sheet = book.add_worksheet("About")
     for column, title in enumerate(ABOUT.columns):
-        sheet.write_string(0, column, title, styles["header"])
-    sheet.write_string(1, 0, code, styles["locked"])
-    sheet.write_string(1, 1, name, styles["locked"])
-    sheet.write_datetime(1, 2, datetime(period_end.year, period_end.month, period_end.day), styles["date"])
+        sheet.write_string(0, column, title, style["header"])
+    sheet.write_string(1, 0, code, style["locked"])
+    sheet.write_string(1, 1, name, style["locked"])
+    sheet.write_datetime(1, 2, datetime(period_end.year, period_end.month, period_end.day), style["date"])
+    # the annual template leaves return_type blank (30 September is annual, another quarter end quarterly), so
+    # an LA that changes period_end sends a quarterly return without more ado; a quarterly template says so
+    if kind == "quarterly":
+        sheet.write_string(1, 3, "quarterly", style["entry"])
+    else:
+        sheet.write_blank(1, 3, None, style["entry"])
+    sheet.data_validation(1, 3, 1, 3, list_check("return_type", RETURN_TYPES, COLUMN_HELP["About"]["return_type"]))
     sheet.data_validation(1, 2, 1, 2, {
         "validate": "date", "criteria": "between",
         "minimum": datetime(year - 1, 10, 1), "maximum": datetime(year, 9, 30),
@@ -237,41 +190,31 @@ def _about(book, styles, code: str, name: str, year: int, period_end: date) -> N
     sheet.set_column(0, 0, 14)
     sheet.set_column(1, 1, max(24, len(name) + 4))
     sheet.set_column(2, 2, 20)
+    sheet.set_column(3, 3, 14)
     sheet.set_row(0, 30)
     sheet.freeze_panes(1, 0)
     sheet.protect("", {"format_columns": True, "format_rows": True})
 
 
-def _data_sheet(book, styles, layout: SheetLayout, rows: list[str | None]) -> None:
+def _data_sheet(book, style, layout: SheetLayout, rows: list[str | None]) -> None:
     sheet = book.add_worksheet(layout.name)
     columns = list(layout.columns)
-    for index, column in enumerate(columns):
-        sheet.write_string(0, index, column, styles["header"])
-        sheet.set_column(index, index, max(12, len(column) + 2))
-    sheet.set_row(0, 30)
+    header_row(sheet, style, columns)
     first, last = 1, len(rows)
     for offset, key in enumerate(rows):
         row = first + offset
         for index, column in enumerate(columns):
             if column == layout.key:
-                sheet.write_string(row, index, key, styles["locked"])
+                sheet.write_string(row, index, key, style["locked"])
             else:
-                sheet.write_blank(row, index, None, styles["whole" if column in WHOLE_NUMBER_COLUMNS else "fte"])
+                sheet.write_blank(row, index, None, style["whole" if column in WHOLE_NUMBER_COLUMNS else "fte"])
     for index, column in enumerate(columns):
         help_text = COLUMN_HELP[layout.name][column]
         if column == layout.key:
-            options = {"validate": "list", "source": list(layout.keys),
-                       "error_title": f"Not a {column.replace('_', ' ')}",
-                       "error_message": "Pick one from the list; use 'other' for anything else."}
-        elif column in WHOLE_NUMBER_COLUMNS:
-            options = {"validate": "integer", "criteria": ">=", "value": 0,
-                       "error_title": "A whole number, 0 or more",
-                       "error_message": f"{column} is a count: enter a whole number, 0 or more, or leave it empty."}
+            options = list_check(column, layout.keys, help_text)
+            options["error_message"] = "Pick one from the list; use 'other' for anything else."
         else:
-            options = {"validate": "decimal", "criteria": ">=", "value": 0,
-                       "error_title": "A number, 0 or more",
-                       "error_message": f"{column} is an FTE or days: enter a number, 0 or more, or leave it empty."}
-        options.update({"input_title": column[:32], "input_message": help_text[:255], "error_type": "stop"})
+            options = number_check(column, help_text, whole=column in WHOLE_NUMBER_COLUMNS)
         sheet.data_validation(first, index, last, index, options)
     sheet.freeze_panes(1, 1 if layout.key else 0)
     sheet.protect("", {"format_columns": True, "format_rows": True})

@@ -8,20 +8,17 @@ a message saying what it is, never decoded by guesswork. Every cell is kept as t
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 from dataclasses import dataclass
 
+from validation.readers.text import CsvWords, TextReadError, decode_csv, head_text
+
 MAX_BYTES = 50 * 1024 * 1024  # the whole 2017-2025 national, regional and LA file is about 200 KB
-HEAD_BYTES = 4096
 # The columns that mark an EES data file (every EES file has both; its .meta.csv has neither).
 MARKER_COLUMNS = ("time_period", "geographic_level")
-
-_WIDE_BOMS = (
-    (codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
-    (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"),
-)
+WORDS = CsvWords(larger_than="any published EES file", utf8_note="EES data files are UTF-8",
+                 resave="save it as 'CSV UTF-8' and load it again", zip_advice="download the EES data file as CSV")
 
 
 class EesReadError(Exception):
@@ -51,47 +48,17 @@ def _header_names(first_line: str) -> list[str]:
 def looks_like_ees(head: bytes) -> bool:
     """Recognise an EES data file by its content (the first few KB): a header line naming time_period
     and geographic_level. UTF-16/32 text is recognised too, so that it gets a clear encoding error."""
-    head = head[:HEAD_BYTES]
-    for bom, encoding in _WIDE_BOMS:
-        if head.startswith(bom):
-            text = head.decode(encoding.lower(), errors="ignore")
-            break
-    else:
-        text = head.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="ignore")
-    text = text.lstrip("\ufeff")
+    text = head_text(head)
     names = _header_names(text.splitlines()[0] if text else "")
     return all(marker in names for marker in MARKER_COLUMNS)
 
 
 def decode(data: bytes) -> str:
     """The file's text, or EesReadError (EES001) saying why it is not a UTF-8 CSV."""
-    if not data.strip():
-        raise EesReadError("the file is empty")
-    if len(data) > MAX_BYTES:
-        raise EesReadError(f"the file is {len(data):,} bytes, far larger than any published EES file "
-                           f"(limit {MAX_BYTES:,}): not read")
-    for bom, encoding in _WIDE_BOMS:
-        if data.startswith(bom):
-            raise EesReadError(f"the file is {encoding} text; EES data files are UTF-8: save it as "
-                               "'CSV UTF-8' and load it again")
-    if data.startswith(b"PK\x03\x04"):
-        raise EesReadError("the file is a zip archive (perhaps an Excel workbook), not a CSV: download "
-                           "the EES data file as CSV")
-    if b"\x00" in data[: MAX_BYTES]:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise EesReadError("the file contains NUL bytes: it is binary or UTF-16 text without a byte-order "
-                           "mark, not a UTF-8 CSV", line=line)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise EesReadError(f"the file is not UTF-8 text: byte 0x{data[exc.start]:02X} at line {line} cannot be "
-                           "read (a Latin-1/Windows-1252 export?); save it as 'CSV UTF-8' and load it again",
-                           line=line) from None
-    controls = [c for c in text[:HEAD_BYTES] if ord(c) < 32 and c not in "\t\r\n"]
-    if controls:
-        raise EesReadError("the file contains control characters: it is binary, not a CSV")
-    return text
+        return decode_csv(data, max_bytes=MAX_BYTES, words=WORDS)
+    except TextReadError as exc:
+        raise EesReadError(str(exc), line=exc.line) from None
 
 
 def read_ees_csv(data: bytes) -> EesTable:

@@ -66,12 +66,32 @@ class WorkbookReadError(Exception):
 class Finding:
     """Something the reader noticed that is not fatal: reported as a warning and otherwise ignored."""
 
-    code: str  # RWR020 unknown sheet | RWR021 unknown column | RWR022 formula-like text | RWR023 column missing
+    code: str  # the book's unknown_sheet | unknown_column | formula | missing_column code (R2: RWR020-023)
     sheet: str | None
     line: int | None
     column: str | None
     value: str | None  # already safe to show (see ``shown``)
     message: str
+    cell: str | None = None  # "C5" where the finding is about one cell (or a header cell)
+
+
+@dataclass(frozen=True)
+class BookLayout:
+    """The sheets a kind of workbook has, and the rule codes its reader's findings carry.
+
+    The R2 workbook is ``R2_BOOK``; the agency return (R4) and the time-use diary (R5) have their own
+    (``validation.schemas.agency``, ``validation.schemas.diary``)."""
+
+    sheets: tuple[SheetLayout, ...]
+    information_sheets: tuple[str, ...] = ()
+    unknown_sheet: str = "RWR020"
+    unknown_column: str = "RWR021"
+    formula: str = "RWR022"
+    missing_column: str = "RWR023"
+    max_rows: int = MAX_ROWS
+
+
+R2_BOOK = BookLayout(SHEETS, INFORMATION_SHEETS)
 
 
 @dataclass
@@ -95,7 +115,7 @@ class Sheet:
 
 @dataclass
 class Workbook:
-    sheets: dict[str, Sheet]  # layout name (About, Summary, Teams, NonSW) -> sheet; absent when not sent
+    sheets: dict[str, Sheet]  # layout name (R2: About, Summary, Teams, NonSW) -> sheet; absent when not sent
     findings: list[Finding]
     sheet_names: list[str]  # every sheet, as named in the file
 
@@ -136,7 +156,19 @@ def shown(value: object, limit: int = 200) -> str | None:
     return "'" + text if is_formula_like(text) else text
 
 
-def read_workbook(data: bytes) -> Workbook:
+def as_sent(value: object) -> object:
+    """A value for the quarantine record: as sent, but JSON-friendly and never a live formula."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    if isinstance(value, str):
+        return shown(value, limit=10_000)
+    return value
+
+
+def read_workbook(data: bytes, layout: BookLayout = R2_BOOK) -> Workbook:
+    """Check the container, then read the sheets of ``layout`` (default the R2 workbook's)."""
     check_container(data)
     values_book = formulas_book = None
     try:
@@ -147,7 +179,7 @@ def read_workbook(data: bytes) -> Workbook:
             if _has_formulas(data):  # else there is no formula cell to find: the second read is skipped
                 formulas_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False,
                                                        keep_links=False)
-            return _read(values_book, formulas_book)
+            return _read(values_book, formulas_book, layout)
     except WorkbookReadError:
         raise
     except Exception as exc:  # a hostile or broken file must never crash the pipeline
@@ -277,9 +309,9 @@ def _header_key(value: object) -> str:
     return re.sub(r"[\s\-]+", "_", str(value).strip().lower())
 
 
-def _read(values_book, formulas_book) -> Workbook:
-    layouts = {_sheet_key(layout.name): layout for layout in SHEETS}
-    information = {_sheet_key(name) for name in INFORMATION_SHEETS}
+def _read(values_book, formulas_book, book_layout: BookLayout) -> Workbook:
+    layouts = {_sheet_key(layout.name): layout for layout in book_layout.sheets}
+    information = {_sheet_key(name) for name in book_layout.information_sheets}
     book = Workbook(sheets={}, findings=[], sheet_names=list(values_book.sheetnames))
     for name in values_book.sheetnames:
         key = _sheet_key(name)
@@ -287,13 +319,14 @@ def _read(values_book, formulas_book) -> Workbook:
         worksheet = values_book[name]
         if layout is not None and layout.name not in book.sheets and hasattr(worksheet, "iter_rows"):
             formula_sheet = formulas_book[name] if formulas_book is not None else None
-            book.sheets[layout.name] = _read_sheet(name, layout, worksheet, formula_sheet, book.findings)
+            book.sheets[layout.name] = _read_sheet(name, layout, worksheet, formula_sheet, book.findings,
+                                                   book_layout)
         elif key in information and layout is None:
             continue
         else:
             reason = ("another sheet with this name was read" if layout is not None and layout.name in book.sheets
                       else "not a worksheet" if layout is not None else "not a sheet of this workbook")
-            book.findings.append(Finding("RWR020", None, None, None, shown(name),
+            book.findings.append(Finding(book_layout.unknown_sheet, None, None, None, shown(name),
                                          f"sheet {shown(name)!r} was ignored: {reason}"))
     return book
 
@@ -302,14 +335,14 @@ def _rows(worksheet, values_only: bool) -> Iterator[tuple[int, tuple]]:
     yield from enumerate(worksheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=values_only), start=1)
 
 
-def _formula_cells(worksheet) -> dict[tuple[int, int], str]:
-    """(line, column index) -> formula text, for every formula cell in the first MAX_ROWS rows (none when the
+def _formula_cells(worksheet, max_rows: int) -> dict[tuple[int, int], str]:
+    """(line, column index) -> formula text, for every formula cell in the first ``max_rows`` rows (none when the
     workbook has no formula at all: ``worksheet`` None)."""
     found: dict[tuple[int, int], str] = {}
     if worksheet is None:
         return found
     for line, row in _rows(worksheet, values_only=False):
-        if line > MAX_ROWS:
+        if line > max_rows:
             break
         for index, cell in enumerate(row):
             if getattr(cell, "data_type", None) == "f" and cell.value is not None:
@@ -318,8 +351,10 @@ def _formula_cells(worksheet) -> dict[tuple[int, int], str]:
     return found
 
 
-def _read_sheet(name: str, layout: SheetLayout, worksheet, formula_sheet, findings: list[Finding]) -> Sheet:
-    formulas = _formula_cells(formula_sheet)
+def _read_sheet(name: str, layout: SheetLayout, worksheet, formula_sheet, findings: list[Finding],
+                book: BookLayout) -> Sheet:
+    max_rows = book.max_rows
+    formulas = _formula_cells(formula_sheet, max_rows)
     columns: dict[str, int] = {}
     unnamed: set[int] = set()
     unnamed_with_values: set[int] = set()
@@ -327,11 +362,11 @@ def _read_sheet(name: str, layout: SheetLayout, worksheet, formula_sheet, findin
     for line, row in _rows(worksheet, values_only=True):
         if line == 1:
             for index, title in enumerate(row):
-                _header(name, layout, index, title, columns, unnamed, findings)
+                _header(name, layout, index, title, columns, unnamed, findings, book.unknown_column)
             continue
-        if line > MAX_ROWS:
+        if line > max_rows:
             if any(not is_empty(v) for v in row):
-                raise WorkbookReadError(f"sheet {shown(name)!r} has values in row {line}, below row {MAX_ROWS}: "
+                raise WorkbookReadError(f"sheet {shown(name)!r} has values in row {line}, below row {max_rows}: "
                                         "far more rows than a workbook return has; not read")
             continue
         unnamed_with_values.update(i for i in unnamed if i < len(row) and not is_empty(row[i]))
@@ -339,34 +374,36 @@ def _read_sheet(name: str, layout: SheetLayout, worksheet, formula_sheet, findin
         row_formulas: dict[str, str] = {}
         for column, index in columns.items():
             value = row[index] if index < len(row) else None
-            formula = formulas.get((line, index))
+            formula = formulas.get((line, index)) if formulas else None
             if formula is not None:
                 row_formulas[column] = formula
                 if value is None:  # a formula with no saved result: keep its text, never run it
                     value = formula
+                    cell = f"{get_column_letter(index + 1)}{line}"
                     findings.append(Finding(
-                        "RWR022", name, line, column, shown(formula),
-                        f"{name} cell {get_column_letter(index + 1)}{line} ({column}) holds a formula with no "
-                        f"saved result, {shown(formula)}: it was not run; its text is kept as the value"))
+                        book.formula, name, line, column, shown(formula),
+                        f"{name} cell {cell} ({column}) holds a formula with no saved result, {shown(formula)}: it "
+                        "was not run; its text is kept as the value", cell))
             elif is_formula_like(value):
+                cell = f"{get_column_letter(index + 1)}{line}"
                 findings.append(Finding(
-                    "RWR022", name, line, column, shown(value),
-                    f"{name} cell {get_column_letter(index + 1)}{line} ({column}): the text {shown(value)} "
-                    "starts like a formula; it was kept as text and never run"))
+                    book.formula, name, line, column, shown(value),
+                    f"{name} cell {cell} ({column}): the text {shown(value)} starts like a formula; it was kept as "
+                    "text and never run", cell))
             values[column] = None if is_empty(value) else value
         if any(v is not None for v in values.values()):
             rows.append(SheetRow(line, values, row_formulas))
     for index in sorted(unnamed_with_values):
         letter = get_column_letter(index + 1)
-        findings.append(Finding("RWR021", name, None, letter, None,
+        findings.append(Finding(book.unknown_column, name, None, letter, None,
                                 f"{name} column {letter} has values but no header in row 1: ignored"))
-    missing = [column for column in layout.columns if column not in columns]
-    if missing and len(missing) == len(layout.columns):
-        findings.append(Finding("RWR023", name, None, None, None,
-                                f"{name} has none of its columns in row 1 ({', '.join(layout.columns)}): the sheet "
+    missing = [column for column in layout.expected if column not in columns]
+    if missing and len(missing) == len(layout.expected):
+        findings.append(Finding(book.missing_column, name, None, None, None,
+                                f"{name} has none of its columns in row 1 ({', '.join(layout.expected)}): the sheet "
                                 "was not read"))
     else:
-        findings.extend(Finding("RWR023", name, None, column, None,
+        findings.extend(Finding(book.missing_column, name, None, column, None,
                                 f"{name} has no column {column!r} in row 1: its values are taken as not given")
                         for column in missing)
     letters = {column: get_column_letter(index + 1) for column, index in columns.items()}
@@ -374,7 +411,7 @@ def _read_sheet(name: str, layout: SheetLayout, worksheet, formula_sheet, findin
 
 
 def _header(sheet: str, layout: SheetLayout, index: int, title: object, columns: dict[str, int],
-            unnamed: set[int], findings: list[Finding]) -> None:
+            unnamed: set[int], findings: list[Finding], code: str) -> None:
     letter = get_column_letter(index + 1)
     if is_empty(title):
         unnamed.add(index)
@@ -385,5 +422,5 @@ def _header(sheet: str, layout: SheetLayout, index: int, title: object, columns:
         return
     reason = (f"a second {key!r} column (the first, column {get_column_letter(columns[key] + 1)}, was read)"
               if key in columns else "not a column of this sheet")
-    findings.append(Finding("RWR021", sheet, 1, letter, shown(title),
-                            f"{sheet} column {letter}, {shown(title)!r}, was ignored: {reason}"))
+    findings.append(Finding(code, sheet, 1, letter, shown(title),
+                            f"{sheet} column {letter}, {shown(title)!r}, was ignored: {reason}", f"{letter}1"))

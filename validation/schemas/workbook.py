@@ -47,13 +47,22 @@ class SheetLayout:
     key: str | None  # the column naming the row (team type, role), if any
     keys: tuple[str, ...]  # the allowed names in the key column
     values: tuple[str, ...]  # the figures
+    optional: tuple[str, ...] = ()  # columns read where present, never reported missing (added since the first
+    # release: a file written before them is still clean)
 
     @property
     def columns(self) -> tuple[str, ...]:
+        return ((self.key,) if self.key else ()) + self.values + self.optional
+
+    @property
+    def expected(self) -> tuple[str, ...]:
+        """The columns a file of this layout should have (a missing one is reported)."""
         return ((self.key,) if self.key else ()) + self.values
 
 
-ABOUT = SheetLayout("About", None, None, (), ABOUT_COLUMNS)
+#: About.return_type: 'annual' or 'quarterly'; blank: annual when period_end is 30 September, else quarterly.
+RETURN_TYPES = ("annual", "quarterly")
+ABOUT = SheetLayout("About", None, None, (), ABOUT_COLUMNS, optional=("return_type",))
 SUMMARY = SheetLayout("Summary", "workbook_summary", None, (), SUMMARY_COLUMNS)
 TEAMS = SheetLayout("Teams", "workbook_teams", "team_type", TEAM_TYPES, TEAM_COLUMNS)
 NON_SW = SheetLayout("NonSW", "workbook_non_sw", "role", NON_SW_ROLES, NON_SW_COLUMNS)
