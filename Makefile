@@ -54,7 +54,7 @@ screenshot: install browser
 
 ## docs: regenerate docs/data_dictionary.md from the dbt documentation
 docs: install
-	$(VENV)/bin/python -m orchestration.data_dictionary
+	$(VENV)/bin/python -m pipeline.data_dictionary
 
 ## bench: the national benchmark (every LA, 2017-2025) through the real CLI: writes docs/benchmarks.md (not in `make test`)
 bench: install

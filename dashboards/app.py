@@ -26,7 +26,6 @@ import streamlit as st  # noqa: E402
 
 from dashboards import login  # noqa: E402
 from dashboards.data_access import DataAccessError, ServingCopyMissing  # noqa: E402
-from dashboards.roles import Viewer  # noqa: E402
 from dashboards.views import (  # noqa: E402
     caseloads,
     downloads,
@@ -36,6 +35,7 @@ from dashboards.views import (  # noqa: E402
     submissions,
     workforce,
 )
+from pipeline.access.roles import Viewer  # noqa: E402
 
 APP_TITLE = "Children's social work workforce"
 

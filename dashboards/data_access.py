@@ -14,7 +14,7 @@ Holds:
 - ``serving_copy_info()``: where the serving copy is and when it was published;
 - ``resolve_viewer()``: a signed-in ``Viewer`` completed with their alliance's member LAs;
 - scoped readers, each taking the ``Viewer`` first and returning only rows that viewer may see
-  (``dashboards.roles``; public rows are rounded and suppressed by ``dashboards.disclosure``):
+  (``pipeline.access.roles``; public rows are rounded and suppressed by ``dashboards.disclosure``):
   ``indicators()``, ``benchmarks()``, ``detail()``, ``available_years()``, ``local_authorities()``,
   ``la_and_region()``;
 - ``indicator_columns()``, ``table_exists()``: what the serving copy holds;
@@ -41,8 +41,8 @@ import streamlit as st
 
 from dashboards.disclosure import public_indicators
 from dashboards.measures import REPLACING_SYMBOLS
-from dashboards.roles import Role, Viewer, benchmark_filter, benchmarks_table, detail_filter, indicator_filter
-from orchestration.settings import Settings
+from pipeline.access.roles import Role, Viewer, benchmark_filter, benchmarks_table, detail_filter, indicator_filter
+from pipeline.settings import Settings
 from validation.result import worst_status
 
 INDICATORS_SCHEMA = "marts"

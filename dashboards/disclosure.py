@@ -3,7 +3,7 @@
 definitions.md ("Disclosure control (export and public view)"): headcounts under 5 and rates whose
 denominator headcount is under 5 are ``c``; unrounded values never leave the warehouse in a public view;
 FTEs, rates, caseloads and days to 1 decimal place, headcounts and cases whole. The rules are the EES
-export's (``orchestration.ees_export.ees_cell``), so the public dashboard and the published file agree
+export's (``pipeline.ees_export.ees_cell``), so the public dashboard and the published file agree
 cell for cell; this module only turns each cell back into (rounded value, status) columns so that pages
 keep working on numbers.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from orchestration.ees_export import (
+from pipeline.ees_export import (
     SYMBOLS,
     _guard_headcount,
     ees_cell,

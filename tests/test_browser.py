@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboards.roles import Role
-from dashboards.users import User, add_user
+from pipeline.access.roles import Role
+from pipeline.access.users import User, add_user
 from tests.browser_driver import BrowserSession, chromium, serve
 
 PASSWORD = "browser-test-password"

@@ -44,7 +44,7 @@ from dashboards.measures import (
     round_half_up,
 )
 from dashboards.views.la_vs_region import URL_PATH
-from orchestration.settings import Settings
+from pipeline.settings import Settings
 from tests.dashboard_apptest import open_page
 from tests.serving_fixture import ANALYST, DONCASTER, indicator_rows, write_serving_copy
 from tests.serving_fixture import NATIONAL_MEASURES as FIXTURE_MEASURES

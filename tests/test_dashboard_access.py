@@ -22,21 +22,22 @@ from streamlit.testing.v1 import AppTest
 from dashboards import data_access
 from dashboards.app import PAGE_MODULES
 from dashboards.disclosure import public_indicators
-from dashboards.roles import PUBLIC_VIEWER, Role, Viewer, indicator_filter
-from dashboards.users import (
+from dashboards.views.common import SOURCE_WORDS
+from pipeline.access.roles import PUBLIC_VIEWER, Role, Viewer, indicator_filter
+from pipeline.access.users import (
+    DEMO_USERS,
     User,
     UsersFileError,
     add_user,
     authenticate,
+    ensure_demo_users,
     hash_password,
     load_users,
     remove_user,
     user_for_email,
     verify_password,
 )
-from dashboards.views.common import SOURCE_WORDS
-from orchestration.cli_users import DEMO_USERS, ensure_demo_users
-from orchestration.settings import Settings
+from pipeline.settings import Settings
 from tests.dashboard_apptest import APP, TIMEOUT, open_app, open_page, texts
 from tests.serving_fixture import ANALYST, indicator_rows, write_serving_copy
 

@@ -23,10 +23,10 @@ import pytest
 from dashboards import data_access
 from dashboards.charts import NO_BAND
 from dashboards.measures import MEASURES
-from dashboards.roles import PUBLIC_VIEWER, Role, Viewer
 from dashboards.views import la_profile, region_overview
 from dashboards.views.common import CHOSEN_LA, CHOSEN_YEAR
-from orchestration.settings import Settings
+from pipeline.access.roles import PUBLIC_VIEWER, Role, Viewer
+from pipeline.settings import Settings
 from tests.dashboard_apptest import open_app, open_page, texts
 
 YEAR = 2025

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.ees_export import (
+from pipeline.ees_export import (
     EES_MEASURES,
     MEASURES_BY_COLUMN,
     EESScreeningError,
@@ -29,7 +29,7 @@ from orchestration.ees_export import (
     format_number,
     round_half_up,
 )
-from orchestration.settings import PUBLISHED_INDICATORS
+from reference.paths import PUBLISHED_INDICATORS
 from validation.ees_screening import GEOGRAPHY_TIME_COLUMNS, screen, screen_files
 
 # ---------------------------------------------------------------------------------------- screening rules
@@ -483,7 +483,7 @@ def test_export_reads_read_only_and_closes(serving: Path, tmp_path: Path, monkey
         calls.append(kwargs.get("read_only"))
         return real_connect(database, *args, **kwargs)
 
-    monkeypatch.setattr("orchestration.ees_export.duckdb.connect", spy)
+    monkeypatch.setattr("pipeline.ees_export.duckdb.connect", spy)
     export_ees(serving, tmp_path / "out")
     assert calls == [True]
     monkeypatch.undo()

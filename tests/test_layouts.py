@@ -25,8 +25,8 @@ from demodata.csww_xml import (
     worker_items_for_year,
 )
 from demodata.region import LaReturn, build_la_return
-from orchestration.partitions import la_units
-from orchestration.settings import PUBLISHED_INDICATORS
+from reference.geography import la_units
+from reference.paths import PUBLISHED_INDICATORS
 from tests.csww_builders import SECRET
 from tests.test_pipeline import serving, workforce
 from validation.csww import LA_LEVEL_COLUMNS, WORKER_COLUMNS, CswwValidation, validate_csww

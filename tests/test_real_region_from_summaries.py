@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from orchestration.settings import PUBLISHED_INDICATORS
+from reference.paths import PUBLISHED_INDICATORS
 from tests.test_pipeline import serving, workforce
 from tests.workbook_builders import about, workbook
 

@@ -36,7 +36,7 @@ class ValidationResult:
     period_end: date | None = None
     rows_received: int = 0
     issues: list[Issue] = field(default_factory=list)
-    # raw table name (orchestration/warehouse.py RAW_TABLES) -> accepted rows, without submission_id
+    # raw table name (pipeline/warehouse.py RAW_TABLES) -> accepted rows, without submission_id
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     # rejected rows as they were sent, with their reasons: {"element"/"sheet", "line", "items", "reasons"}
     quarantined: list[dict] = field(default_factory=list)

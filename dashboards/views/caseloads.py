@@ -50,7 +50,6 @@ from dashboards.charts import (
 )
 from dashboards.comparison import split_rows
 from dashboards.measures import MEASURES, format_value, round_half_up, shown_as_number
-from dashboards.roles import ALL_ROLES, Role, Viewer
 from dashboards.views.common import (
     download_buttons,
     file_stem,
@@ -58,6 +57,7 @@ from dashboards.views.common import (
     symbols_legend,
     text_cell,
 )
+from pipeline.access.roles import ALL_ROLES, Role, Viewer
 
 TITLE = "Caseloads"
 URL_PATH = "caseloads"

@@ -12,7 +12,7 @@ from dashboards import data_access
 from dashboards.auth import current_viewer
 from dashboards.data_access import ServingCopyInfo
 from dashboards.measures import SYMBOLS
-from dashboards.roles import Viewer
+from pipeline.access.roles import Viewer
 
 SOURCE_WORDS = {
     "returns": "computed from the LA returns",

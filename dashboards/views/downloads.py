@@ -21,8 +21,8 @@ import streamlit as st
 from dashboards import data_access
 from dashboards.auth import current_viewer
 from dashboards.ees_download import EESDownload, build_ees_download
-from dashboards.roles import ALL_ROLES, Viewer
 from dashboards.views.common import data_source_caption, download_buttons, file_stem, xlsx_bytes
+from pipeline.access.roles import ALL_ROLES, Viewer
 
 TITLE = "Downloads"
 URL_PATH = "downloads"

@@ -30,7 +30,6 @@ from dashboards.measures import (
     is_missing,
     round_half_up,
 )
-from dashboards.roles import ALL_ROLES, Viewer
 from dashboards.views.common import (
     SOURCE_WORDS,
     download_buttons,
@@ -38,6 +37,7 @@ from dashboards.views.common import (
     start_page,
     symbols_legend,
 )
+from pipeline.access.roles import ALL_ROLES, Viewer
 
 TITLE = "LA profile"
 URL_PATH = "la-profile"

@@ -30,7 +30,6 @@ from dashboards.measures import (
     is_missing,
     normalise_status,
 )
-from dashboards.roles import ALL_ROLES, Viewer
 from dashboards.views.common import (
     CHOSEN_LA,
     CHOSEN_YEAR,
@@ -40,6 +39,7 @@ from dashboards.views.common import (
     file_stem,
     symbols_legend,
 )
+from pipeline.access.roles import ALL_ROLES, Viewer
 
 TITLE = "Region overview"
 URL_PATH = "region-overview"

@@ -17,7 +17,6 @@ from dashboards import data_access
 from dashboards.charts import trend_chart, workforce_composition_chart
 from dashboards.comparison import headline
 from dashboards.measures import MEASURES, shown_as_number
-from dashboards.roles import ALL_ROLES, Viewer
 from dashboards.views.common import (
     SOURCE_WORDS,
     download_buttons,
@@ -40,6 +39,7 @@ from dashboards.workforce_figures import (
     section_measures,
     workforce_table,
 )
+from pipeline.access.roles import ALL_ROLES, Viewer
 
 TITLE = "Workforce"
 URL_PATH = "workforce"

@@ -16,7 +16,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings
+from pipeline.settings import Settings
+from reference.paths import DBT_PROJECT_DIR, PROJECT_ROOT
 
 RECORD = "published.json"
 
