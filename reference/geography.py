@@ -19,6 +19,11 @@ LOCAL_AUTHORITIES_FILE = "ref_local_authorities.csv"
 REGIONS_FILE = "ref_regions.csv"
 ALLIANCES_FILE = "alliance_membership.csv"
 
+#: London as one region (the regional row this product publishes), and its two sub-regions: London LA rows of
+#: DfE's files may carry an Inner or Outer London code (ees.md).
+LONDON_CODE = "E12000007"
+LONDON_SUBREGIONS: dict[str, str] = {"E13000001": "Inner London", "E13000002": "Outer London"}
+
 
 @dataclass(frozen=True)
 class LocalAuthority:

@@ -275,7 +275,7 @@ def test_catalogue_covers_the_national_measures() -> None:
     assert [m.column for m in NATIONAL_MEASURES] == FIXTURE_MEASURES
     assert set(HEADLINE_COLUMNS) <= set(MEASURES)
     for m in NATIONAL_MEASURES:
-        assert m.label and m.definition and m.unit in Unit
+        assert m.label and m.description and m.unit in Unit
         expected_dp = 0 if m.unit in (Unit.PEOPLE, Unit.CASES, Unit.RECORDS) else 1
         assert m.decimals == expected_dp, m.column
         if m.column.endswith("_headcount") and not m.is_rate:

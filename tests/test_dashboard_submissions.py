@@ -28,7 +28,7 @@ from dashboards import submission_tables as tables
 from dashboards.ees_download import build_ees_download
 from dashboards.views.downloads import published_table
 from pipeline.access.roles import PUBLIC_VIEWER, Role, Viewer
-from pipeline.ees_export import MEASURES_BY_COLUMN
+from pipeline.disclosure import MEASURES_BY_COLUMN
 from reference.paths import PUBLISHED_INDICATORS
 from tests.csww_builders import csww, la_level, worker
 from tests.dashboard_apptest import open_app, open_page, texts

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reference.geography import local_authorities, regions
+from reference.geography import LONDON_CODE, LONDON_SUBREGIONS, local_authorities, regions
 from reference.paths import REFERENCE_DIR
 from validation.issues import Issue
 from validation.readers.ees_csv import EesReadError, EesTable, read_ees_csv
@@ -50,8 +50,7 @@ OPTIONAL_GEOGRAPHY = ("region_code", "region_name", "old_la_code", "new_la_code"
 GEOGRAPHY_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_GEOGRAPHY
 REGION_COLUMNS = ("region_code", "region_name")
 LA_COLUMNS = ("old_la_code", "new_la_code", "la_name")
-LONDON = ("E12000007", "London")
-LONDON_SUBREGIONS = {"E13000001": "Inner London", "E13000002": "Outer London"}
+LONDON = (LONDON_CODE, "London")
 # The raw table's columns (pipeline/warehouse.py RAW_TABLES["published_indicators"]) minus submission_id.
 FRAME_COLUMNS = ["line", "time_period", *GEOGRAPHY_COLUMNS[1:], "measure", "value", "status"]
 

@@ -56,7 +56,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reference.geography import LocalAuthority, latest_year, local_authorities, regions
+from reference.geography import LONDON_SUBREGIONS, LocalAuthority, latest_year, local_authorities, regions
 from reference.paths import REFERENCE_DIR
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("time_period", "time_identifier", "geographic_level", "country_code",
@@ -93,7 +93,6 @@ FINER_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 COUNTRIES: dict[str, str] = {"E92000001": "England"}
-LONDON_SUBREGIONS: dict[str, str] = {"E13000001": "Inner London", "E13000002": "Outer London"}
 
 #: time_identifier -> digits of time_period
 TIME_IDENTIFIERS: dict[str, int] = {

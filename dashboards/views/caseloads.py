@@ -206,7 +206,7 @@ def _teams_section(viewer: Viewer, code: str, year: int, la_name: str, limits: L
     download_buttons(table, file_stem(code, year, "team_caseloads"), key=f"{URL_PATH}.teams",
                      label="the team table")
     weighted = MEASURES["weighted_caseload"]
-    st.caption(f"**{weighted.label}:** {weighted.definition} {getattr(weighted, 'adds', '')}")
+    st.caption(f"**{weighted.label}:** {weighted.description} {weighted.adds}")
 
 
 # --- national and strengthened measures ----------------------------------------------------------------------

@@ -181,7 +181,7 @@ def _rate_charts(series: pd.DataFrame, names: dict[str, str], columns: list[str]
                 st.info(f"{m.label}: no figures to chart.")
                 continue
             st.altair_chart(trend_chart(data, m.label, "Per cent (%)"), width="stretch")
-            st.caption(m.definition)
+            st.caption(m.description)
 
 
 if __name__ == "__main__":
