@@ -19,10 +19,11 @@ test: install browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 
-## test-fast: the tests that need no dbt build, no browser and no pipeline run (about a minute), and ruff
+## test-fast: ruff, and the tests with no dbt build, no browser, no pipeline run, no AppTest page, no Great
+## Expectations run (markers in pyproject.toml): under a minute
 test-fast: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -m "not dbt and not browser and not pipeline"
+	$(VENV)/bin/pytest -m "not (dbt or browser or pipeline or app or gx)"
 
 ## install: the locked environment in .venv (uv is installed with pip if it is missing) and dbt's manifest.
 ## Bytecode is compiled at install: every command starts Python (and dbt) afresh, and without .pyc files each

@@ -1,7 +1,8 @@
 """Shared test set-up: an isolated WORKFORCE_HOME per test and a fixed HMAC secret (never a real one).
 
 Markers (pyproject.toml): a test that uses the demonstration home (``demo_home``, a real `workforce demo`) is
-marked ``pipeline`` here, whatever its module; modules mark the rest (``dbt``, ``pipeline``, ``browser``).
+marked ``pipeline`` here, whatever its module, and so are the tests using the other slow fixtures of
+``SLOW_FIXTURES``; modules and tests mark the rest (``dbt``, ``pipeline``, ``browser``, ``app``, ``gx``).
 ``make test-fast`` runs the tests with none of them.
 """
 
@@ -40,7 +41,13 @@ def demo_home(tmp_path_factory):
 
 
 #: Fixtures that make a test slow, and the marker a test using one (directly or through another fixture) gets.
-SLOW_FIXTURES = {"demo_home": "pipeline"}
+SLOW_FIXTURES = {
+    "demo_home": "pipeline",  # a real `workforce demo`
+    "errors_home": "pipeline",  # test_dashboard_submissions: returns ingested with the CLI
+    "ingested": "pipeline",  # test_hostile_input: a folder of hostile files ingested with the CLI
+    "published_warehouse": "dbt",  # test_ees_input: dbt built on the real published file
+    "hand_home": "dbt",  # test_dashboard_caseloads: dbt built on the hand-worked example
+}
 
 
 def pytest_collection_modifyitems(config, items):

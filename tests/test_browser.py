@@ -17,6 +17,8 @@ from pipeline.access.roles import Role
 from pipeline.access.users import User, add_user
 from tests.browser_driver import BrowserSession, chromium, serve
 
+pytestmark = pytest.mark.browser
+
 PASSWORD = "browser-test-password"
 
 

@@ -20,6 +20,8 @@ from dbt_fixtures import BuiltWarehouse, build_warehouse, dbt_executable, insert
 
 from reference.paths import DBT_PROJECT_DIR
 
+pytestmark = pytest.mark.dbt
+
 Y = 2024
 TOL = {"rel": 1e-12, "abs": 1e-12}
 WORKING_DAYS = 253  # dbt var working_days_per_year (default)

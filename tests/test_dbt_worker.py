@@ -10,9 +10,12 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipeline import dbt_worker
 from reference.paths import DBT_PROJECT_DIR
+
+pytestmark = pytest.mark.dbt
 
 PARSED_WITHIN = 120  # seconds: dbt imports and parses in 2-5 s on this machine
 

@@ -44,6 +44,7 @@ def test_the_home_uses_it(instance):
     assert isinstance(instance.event_log_storage, WorkforceEventLogStorage)
 
 
+@pytest.mark.pipeline  # Dagster runs, materializations and checks
 def test_runs_assets_and_checks_read_back(instance, workforce_home):
     run_ids = []
     for number in range(RUNS):

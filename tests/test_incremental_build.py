@@ -26,6 +26,8 @@ from tests.test_ees_input import base_rows, ees_csv
 from tests.test_pipeline import workforce
 from tests.workbook_builders import about, summary_row, team_row, workbook
 
+pytestmark = pytest.mark.pipeline
+
 NODES = re.compile(r"dbt build: (\d+) nodes, 0 failed")
 
 

@@ -27,6 +27,8 @@ from pipeline import watch
 from tests.test_incremental_build import durham_2025, durham_headcount, two_returns_and_published
 from tests.test_pipeline import WORKFORCE
 
+pytestmark = pytest.mark.pipeline
+
 # --- what counts as an arrival -------------------------------------------------------------------------------
 
 
