@@ -338,9 +338,8 @@ def _region_of(data_access, serving: Path, la: str) -> str:
 
 
 def _clear_cache(data_access) -> None:
-    cached = getattr(data_access, "_cached", None)
-    if cached is not None and hasattr(cached, "clear"):
-        cached.clear()
+    """Empty the dashboard's results cache (``dashboards.data_access.connection``), so each call queries."""
+    data_access.connection._cached.clear()
 
 
 # --- report ------------------------------------------------------------------------------------------------
