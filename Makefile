@@ -8,7 +8,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install prepare browser dagster dashboard screenshot docs lint clean
+.PHONY: demo test test-fast install prepare browser dagster dashboard screenshot docs lint clean
 
 ## demo: create the environment, generate the demonstration region, run the pipeline, say how to look at it
 demo: install
@@ -18,6 +18,12 @@ demo: install
 test: install browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
+
+## test-fast: ruff, and the tests with no dbt build, no browser, no pipeline run, no AppTest page, no Great
+## Expectations run (markers in pyproject.toml): under a minute
+test-fast: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -m "not (dbt or browser or pipeline or app or gx)"
 
 ## install: the locked environment in .venv (uv is installed with pip if it is missing) and dbt's manifest.
 ## Bytecode is compiled at install: every command starts Python (and dbt) afresh, and without .pyc files each
@@ -30,8 +36,10 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	@touch $@
 
-## prepare: build dbt's manifest (read by Dagster at load time)
+## prepare: dbt's copy of the measure catalogue (dbt_project/macros/measure_catalogue.sql, rewritten only when
+## seeds/reference/measure_catalogue.csv changed it), then dbt's manifest (read by Dagster at load time)
 prepare: $(VENV)/.installed
+	$(VENV)/bin/python -m reference.catalogue --write-dbt
 	$(VENV)/bin/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
 
 ## browser: Debian's Chromium for the browser test (Playwright's own browser download does not work here)
@@ -54,7 +62,7 @@ screenshot: install browser
 
 ## docs: regenerate docs/data_dictionary.md from the dbt documentation
 docs: install
-	$(VENV)/bin/python -m orchestration.data_dictionary
+	$(VENV)/bin/python -m pipeline.data_dictionary
 
 ## bench: the national benchmark (every LA, 2017-2025) through the real CLI: writes docs/benchmarks.md (not in `make test`)
 bench: install

@@ -221,7 +221,7 @@ def generated_data(folder: Path, jobs: int) -> list[Path]:
 
 
 def fill_inbox(home: Path, files: list[Path]) -> None:
-    from orchestration.settings import PUBLISHED_INDICATORS
+    from reference.paths import PUBLISHED_INDICATORS
 
     inbox = home / "inbox"
     inbox.mkdir(parents=True)
@@ -253,7 +253,7 @@ def throughput(files: list[Path], rounds: int = 5) -> dict[str, float]:
     load on the machine hits both alike."""
     from lxml import etree
 
-    from orchestration.ingest_batch import CHUNK_WEIGHT
+    from pipeline.ingest_batch import CHUNK_WEIGHT
     from validation.csww import CswwFile, validate_csww_batch
     from validation.readers.csww_xml import _parser
 
@@ -284,7 +284,7 @@ def throughput(files: list[Path], rounds: int = 5) -> dict[str, float]:
 
 
 def _la_units():
-    from orchestration.partitions import la_units
+    from reference.geography import la_units
 
     return la_units()
 
@@ -324,7 +324,7 @@ def dashboard_queries(home: Path, repeats: int) -> dict[str, dict[str, float]]:
 
 def _viewer(data_access, serving: Path):
     """The North East's analyst (sees the whole alliance's detail and every LA's benchmarks)."""
-    from dashboards.roles import Role, Viewer
+    from pipeline.access.roles import Role, Viewer
 
     viewer = Viewer(username="bench", display_name="Benchmark analyst", role=Role.ANALYST,
                     alliance_code="E12000001")
@@ -338,9 +338,8 @@ def _region_of(data_access, serving: Path, la: str) -> str:
 
 
 def _clear_cache(data_access) -> None:
-    cached = getattr(data_access, "_cached", None)
-    if cached is not None and hasattr(cached, "clear"):
-        cached.clear()
+    """Empty the dashboard's results cache (``dashboards.data_access.connection``), so each call queries."""
+    data_access.connection._cached.clear()
 
 
 # --- report ------------------------------------------------------------------------------------------------

@@ -26,7 +26,6 @@ import streamlit as st  # noqa: E402
 
 from dashboards import login  # noqa: E402
 from dashboards.data_access import DataAccessError, ServingCopyMissing  # noqa: E402
-from dashboards.roles import Viewer  # noqa: E402
 from dashboards.views import (  # noqa: E402
     caseloads,
     downloads,
@@ -36,6 +35,8 @@ from dashboards.views import (  # noqa: E402
     submissions,
     workforce,
 )
+from dashboards.views.common import SESSION_OPEN_PAGES  # noqa: E402
+from pipeline.access.roles import Viewer  # noqa: E402
 
 APP_TITLE = "Children's social work workforce"
 
@@ -76,6 +77,7 @@ def main() -> None:
                                icon=":material/login:")], position="hidden").run()
         return
     login.sidebar_account(viewer)
+    st.session_state[SESSION_OPEN_PAGES] = [(m.TITLE, m.URL_PATH) for m in pages_for(viewer)]
     page = st.navigation(build_pages(viewer))
     run_page(page)
 

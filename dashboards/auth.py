@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import data_access
-from dashboards.roles import Viewer
+from pipeline.access.roles import Viewer
 
 #: Session-state key of the signed-in viewer (tests set it to sign a viewer in directly).
 SESSION_VIEWER = "auth.viewer"

@@ -23,7 +23,6 @@ import pandas as pd
 from dashboards.measures import (
     MEASURES,
     Measure,
-    StrengthenedMeasure,
     format_value,
     round_half_up,
     shown_as_number,
@@ -351,7 +350,7 @@ def measures_table(la: pd.Series | None, region: pd.Series | None, la_name: str,
         m = MEASURES.get(column)
         if m is None:
             continue
-        strengthened = isinstance(m, StrengthenedMeasure)
+        strengthened = m.is_strengthened
         la_value = None if la is None else la.get(column)
         la_status = None if la is None else la.get(m.status_column)
         region_value = None if region is None else region.get(column)
@@ -363,7 +362,7 @@ def measures_table(la: pd.Series | None, region: pd.Series | None, la_name: str,
             region_header: format_value(region_value, region_status, m, with_unit=True),
             COL_FLAG: safe_range_flag(m, la_value, la_status, limits),
             COL_ADDS: m.adds if strengthened else "The national measure DfE publishes for every LA.",
-            COL_DEFINITION: m.definition,
+            COL_DEFINITION: m.description,
         })
     return pd.DataFrame(rows, columns=[COL_MEASURE, COL_KIND, la_header, region_header, COL_FLAG, COL_ADDS,
                                        COL_DEFINITION])

@@ -101,7 +101,7 @@ def comparison_table(la: pd.Series | None, region: pd.Series | None,
             COL_DIFFERENCE: difference_text,
             COL_COMPARED: compared,
             COL_UNIT: str(m.unit),
-            COL_DEFINITION: m.definition,
+            COL_DEFINITION: m.description,
         })
     return pd.DataFrame.from_records(records, columns=list(TABLE_COLUMNS))
 
@@ -144,7 +144,7 @@ def headline(la: pd.Series | None, region: pd.Series | None, m: Measure, region_
         delta=delta,
         delta_color=colour,
         delta_description=f"vs {region_name}" if delta is not None else None,
-        help=f"{m.definition} {region_name}: {region_text}.{POLARITY_NOTE[m.polarity]}",
+        help=f"{m.description} {region_name}: {region_text}.{POLARITY_NOTE[m.polarity]}",
     )
 
 

@@ -3,7 +3,7 @@
 definitions.md ("Disclosure control (export and public view)"): headcounts under 5 and rates whose
 denominator headcount is under 5 are ``c``; unrounded values never leave the warehouse in a public view;
 FTEs, rates, caseloads and days to 1 decimal place, headcounts and cases whole. The rules are the EES
-export's (``orchestration.ees_export.ees_cell``), so the public dashboard and the published file agree
+export's (``pipeline.disclosure``: ``published_cell``), so the public dashboard and the published file agree
 cell for cell; this module only turns each cell back into (rounded value, status) columns so that pages
 keep working on numbers.
 """
@@ -12,13 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from orchestration.ees_export import (
-    SYMBOLS,
-    _guard_headcount,
-    ees_cell,
-    ees_measure,
-    measure_columns,
-)
+from pipeline.disclosure import SYMBOLS, ees_measure, measure_columns, published_cell
 
 
 def public_indicators(frame: pd.DataFrame) -> pd.DataFrame:
@@ -43,9 +37,7 @@ def public_indicators(frame: pd.DataFrame) -> pd.DataFrame:
         statuses: list[str | None] = []
         for row in records:
             status = row.get(status_column)
-            headcount = _guard_headcount(row, guard) if guard else None
-            text = ees_cell(row.get(column), status, m, headcount, guarded=guard is None or bool(guard),
-                            level=row.get("geographic_level"))
+            text = published_cell(row, m, guard, row.get("geographic_level"))
             if text in SYMBOLS:
                 values.append(None)
                 statuses.append(text)

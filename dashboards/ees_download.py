@@ -1,6 +1,6 @@
 """The EES export as a download: the data file and its ``.meta.csv`` built in memory from scoped rows.
 
-``orchestration.ees_export.export_ees`` writes the files for ``workforce export ees`` from EVERY
+``pipeline.ees_export.export_ees`` writes the files for ``workforce export ees`` from EVERY
 ``source = 'returns'`` row of the serving copy. The dashboard must not offer a viewer more than their role
 allows, so it builds the same pair from the rows ``data_access.ees_source_rows(viewer)`` returns (their
 alliance's LAs and regional row, and the national row), with the export's own ``build_ees_frames`` and the same
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from orchestration.ees_export import DEFAULT_NAME, build_ees_frames
+from pipeline.ees_export import DEFAULT_NAME, build_ees_frames
 from validation.ees_screening import ScreeningFailure, screen
 
 

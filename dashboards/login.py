@@ -3,7 +3,7 @@
 - **OIDC**: when ``.streamlit/secrets.toml`` has an ``[auth]`` section (Streamlit's ``st.login``), the sign-in
   page offers it. The identity (``st.user.email``) is mapped to a role through the users file's ``email``
   entries; an identity the file does not list gets the ``public`` role.
-- **Local users file** (``dashboards.users``): username and password, checked against the scrypt hash. Five
+- **Local users file** (``pipeline.access.users``): username and password, checked against the scrypt hash. Five
   wrong attempts in a session lock the form for a minute.
 - **Published figures without signing in**: unless ``WORKFORCE_DASHBOARD_ANONYMOUS=0``, the sign-in page also
   offers the ``public`` view (published figures only, rounded and suppressed: nothing a member of the public
@@ -21,9 +21,9 @@ import time
 import streamlit as st
 
 from dashboards import auth
-from dashboards.roles import PUBLIC_VIEWER, ROLE_WORDS, Role, Viewer
-from dashboards.users import User, UsersFileError, authenticate, load_users, user_for_email
-from orchestration.settings import Settings
+from pipeline.access.roles import PUBLIC_VIEWER, ROLE_WORDS, Role, Viewer
+from pipeline.access.users import User, UsersFileError, authenticate, load_users, user_for_email
+from pipeline.settings import Settings
 
 MAX_FAILURES = 5
 LOCKOUT_SECONDS = 60

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from validation.result import worst_status
+from reference.status import NO_RETURN, STATUS_WORDS, worst_status
 from validation.rules import RULES
 
 RETURN_TYPE_WORDS: dict[str, str] = {
@@ -23,18 +23,26 @@ RETURN_TYPE_WORDS: dict[str, str] = {
 }
 QUARTERLY_WORKBOOK = "Quarterly workbook (R2)"
 
-STATUS_WORDS: dict[str, str] = {
-    "accepted": "Accepted",
-    "accepted_with_warnings": "Accepted with warnings",
-    "rows_rejected": "Some rows rejected",
-    "rejected": "Rejected: nothing loaded",
-}
-NO_RETURN = "No return received"
 ONLY_REJECTED = "Only rejected files received"
+#: The short name of each kind of return, where a table lists what arrived ("census XML, workbook").
+RETURN_TYPE_SHORT_WORDS: dict[str, str] = {"csww_xml": "census XML", "workbook": "workbook"}
 
 USED_CURRENT = "Yes: the return that counts"
 USED_SUPERSEDED = "No: replaced by a later return"
 USED_REJECTED = "No: rejected"
+
+
+def status_words(status: object) -> str:
+    """The words for a file's (or an LA's worst) outcome; ``NO_RETURN`` when there is none."""
+    if not isinstance(status, str) or not status:
+        return NO_RETURN
+    return STATUS_WORDS.get(status, status)
+
+
+def returns_words(return_types: Iterable[str]) -> str:
+    """The kinds of return that arrived, in words: 'census XML, workbook'."""
+    return ", ".join(sorted(RETURN_TYPE_SHORT_WORDS.get(str(k), str(k)) for k in return_types))
+
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -171,7 +171,7 @@ def workforce_table(series: pd.DataFrame, year: int, measures: Sequence[tuple[st
             COL_REGION: format_value(*cell(region, m), m),
             COL_ENGLAND: format_value(*cell(england, m), m),
             COL_UNIT: str(m.unit),
-            COL_DEFINITION: m.definition,
+            COL_DEFINITION: m.description,
         })
     return pd.DataFrame.from_records(records, columns=list(TABLE_COLUMNS))
 

@@ -21,7 +21,6 @@ Command line: ``python -m demodata.national OUT_DIR [--years 2017 ... 2025] [--s
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -33,8 +32,6 @@ from demodata import diary as r5
 from demodata import quarterly as r2q
 from demodata.csww_xml import write_csww_xml
 from demodata.region import (
-    ALLIANCE_FILE,
-    SEEDS_DIR,
     SOFTWARE_CODE,
     LocalAuthority,
     Targets,
@@ -44,6 +41,8 @@ from demodata.region import (
 )
 from demodata.workbook import output_name as workbook_name
 from demodata.workbook import write_return_workbook
+from reference.geography import alliance_membership
+from reference.paths import SEEDS_DIR
 
 YEARS: tuple[int, ...] = tuple(range(2017, 2026))
 WORKBOOK_EVERY = 3  # an R2 workbook for every third LA (in code order)
@@ -61,8 +60,7 @@ class Job:
 
 def alliances(seeds_dir: Path = SEEDS_DIR) -> list[str]:
     """Every alliance (region) code, in the alliance file's order."""
-    with (seeds_dir / ALLIANCE_FILE).open(newline="", encoding="utf-8") as handle:
-        return list(dict.fromkeys(r["alliance_code"] for r in csv.DictReader(handle)))
+    return list(dict.fromkeys(m.alliance_code for m in alliance_membership(seeds_dir / "reference")))
 
 
 def national_jobs(years: Iterable[int] = YEARS, *, las: Sequence[str] | None = None,

@@ -62,11 +62,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from demodata.csww_xml import write_csww_xml
+from reference import geography
+from reference.geography import ALLIANCES_FILE, alliance_membership, local_authorities
+from reference.paths import SEEDS_DIR
 
-SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
 PUBLISHED_FILE = Path("published/csww_indicators_2017_to_2025.csv")
-LA_FILE = Path("reference/ref_local_authorities.csv")
-ALLIANCE_FILE = Path("reference/alliance_membership.csv")
 SOFTWARE_CODE = "DEMODATA-REGION"
 
 LOW_FTE = 0.2  # 'low' published FTE (rounds to 0)
@@ -220,23 +220,20 @@ def region_residual(published: Published, regions: Published, la_code: str, year
 
 def region_members(alliance_code: str, seeds_dir: Path = SEEDS_DIR) -> list[LocalAuthority]:
     """The LAs of an alliance (region code; London rolled up), in alliance-file order."""
-    with (seeds_dir / ALLIANCE_FILE).open(newline="", encoding="utf-8") as handle:
-        codes = [r["old_la_code"] for r in csv.DictReader(handle) if r["alliance_code"] == alliance_code]
+    codes = [m.old_la_code for m in alliance_membership(seeds_dir / "reference") if m.alliance_code == alliance_code]
     if not codes:
-        raise ValueError(f"no LAs for alliance {alliance_code!r} in {ALLIANCE_FILE}")
-    with (seeds_dir / LA_FILE).open(newline="", encoding="utf-8") as handle:
-        spans: dict[str, list[dict[str, str]]] = {}
-        for row in csv.DictReader(handle):
-            spans.setdefault(row["old_la_code"], []).append(row)
+        raise ValueError(f"no LAs for alliance {alliance_code!r} in {ALLIANCES_FILE}")
+    spans: dict[str, list[geography.LocalAuthority]] = {}
+    for la in local_authorities(seeds_dir / "reference"):
+        spans.setdefault(la.old_la_code, []).append(la)
     return [_local_authority(code, spans.get(code, [])) for code in codes]
 
 
-def _local_authority(code: str, rows: list[dict[str, str]]) -> LocalAuthority:
+def _local_authority(code: str, rows: list[geography.LocalAuthority]) -> LocalAuthority:
     if not rows:
         return LocalAuthority(code, code, 0, 9999)
-    latest = max(rows, key=lambda r: int(r["last_year"]))
-    return LocalAuthority(code, latest["la_name"], min(int(r["first_year"]) for r in rows),
-                          max(int(r["last_year"]) for r in rows))
+    latest = max(rows, key=lambda la: la.last_year)
+    return LocalAuthority(code, latest.la_name, min(la.first_year for la in rows), max(la.last_year for la in rows))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -836,10 +833,9 @@ def build_la_return(
 
 
 def _alliance_peers(old_la_code: str, seeds_dir: Path) -> list[str]:
-    with (seeds_dir / ALLIANCE_FILE).open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    alliance = next((r["alliance_code"] for r in rows if r["old_la_code"] == old_la_code), None)
-    return [r["old_la_code"] for r in rows if r["alliance_code"] == alliance]
+    rows = alliance_membership(seeds_dir / "reference")
+    alliance = next((m.alliance_code for m in rows if m.old_la_code == old_la_code), None)
+    return [m.old_la_code for m in rows if m.alliance_code == alliance]
 
 
 def output_name(la: LocalAuthority | str, year: int) -> str:

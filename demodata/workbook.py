@@ -48,7 +48,8 @@ from pathlib import Path
 
 import openpyxl
 
-from demodata.region import SEEDS_DIR, LaReturn, build_la_return, region_targets
+from demodata.region import LaReturn, build_la_return, region_targets
+from reference.paths import SEEDS_DIR
 from validation.schemas.workbook import NON_SW, NON_SW_ROLES, SUMMARY, SUMMARY_COLUMNS, TEAM_TYPES, TEAMS
 from validation.workbook_template import write_template
 

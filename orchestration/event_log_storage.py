@@ -11,7 +11,7 @@ of engines; SQLite's own commits were a fraction of it).
 keeps one engine and one connection for each of the last few database files it used (the index and the
 current runs'), under the lock Dagster already takes around every statement, and does not wait for the disk
 at every commit (``_synchronous_normal``). The home's ``dagster.yaml``
-(``orchestration/settings.py``) names it; the Dagster UI and daemon of that home use it too.
+(``pipeline/settings.py``) names it; the Dagster UI and daemon of that home use it too.
 
 It overrides ``_connect``, a private method, so it is tied to the Dagster version in ``uv.lock``;
 ``tests/test_event_log_storage.py`` checks that it still stores and reads runs, assets and checks.

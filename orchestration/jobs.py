@@ -2,14 +2,14 @@
 
 from dagster import AssetSelection, define_asset_job
 
+from pipeline.warehouse import RAW_TABLES
+
 # The dbt tests on the raw sources are checks on the ingest assets, but dbt runs them: they belong to the
 # build, not to ingestion (which would otherwise start dbt after every return).
 PUBLISHED = AssetSelection.assets(["raw", "published_indicators"]).without_checks()
 RETURNS = (AssetSelection.groups("ingest") - AssetSelection.assets(["raw", "published_indicators"])).without_checks()
 # dbt seeds, models and tests (with the tests on the raw sources), then publish
-RAW_ASSETS = [["raw", table] for table in (
-    "csww_workers", "csww_la_level", "workbook_summary", "workbook_teams", "workbook_non_sw", "submissions",
-    "validation_issues", "published_indicators")]
+RAW_ASSETS = [["raw", table] for table in RAW_TABLES]
 BUILD = (AssetSelection.all() - AssetSelection.groups("ingest", "validate")) | AssetSelection.checks_for_assets(
     *RAW_ASSETS)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dagster import ConfigurableResource
 
-from orchestration.settings import Settings
+from pipeline.settings import Settings
 
 
 class WorkforceConfig(ConfigurableResource):

@@ -12,10 +12,11 @@ from dagster import (
     sensor,
 )
 
-from orchestration.ingestion import archive_file, iter_files
 from orchestration.jobs import published_and_build_job, return_and_build_job
-from orchestration.partitions import route
-from orchestration.settings import Settings
+from orchestration.partitions import partition_key
+from pipeline.ingestion import archive_file, iter_files
+from pipeline.routing import route
+from pipeline.settings import Settings
 
 
 def new_inbox_files(settings: Settings) -> list[tuple[Path, str]]:
@@ -39,7 +40,7 @@ def run_requests(settings: Settings) -> list[RunRequest]:
                 run_config={"ops": {"raw__published_indicators": {"config": config}}}))
         else:
             requests.append(RunRequest(
-                run_key=checksum, job_name=return_and_build_job.name, partition_key=routing.partition_key,
+                run_key=checksum, job_name=return_and_build_job.name, partition_key=partition_key(routing),
                 run_config={"ops": {"returns": {"config": config}}}))
     return requests
 

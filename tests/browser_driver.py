@@ -151,9 +151,9 @@ class BrowserSession:
 def readme_screenshot(out: Path) -> dict[str, float]:
     """Sign in to the demo dashboard (``data/`` after ``make demo``) as a temporary LA director of Newcastle
     (391), open the LA profile and save a screenshot; returns the page load times in seconds."""
-    from dashboards.roles import Role
-    from dashboards.users import User, add_user
-    from orchestration.settings import Settings
+    from pipeline.access.roles import Role
+    from pipeline.access.users import User, add_user
+    from pipeline.settings import Settings
 
     home = Settings.from_env().home
     if not Settings.from_env().serving.exists():

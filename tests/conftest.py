@@ -1,4 +1,10 @@
-"""Shared test set-up: an isolated WORKFORCE_HOME per test and a fixed HMAC secret (never a real one)."""
+"""Shared test set-up: an isolated WORKFORCE_HOME per test and a fixed HMAC secret (never a real one).
+
+Markers (pyproject.toml): a test that uses the demonstration home (``demo_home``, a real `workforce demo`) is
+marked ``pipeline`` here, whatever its module, and so are the tests using the other slow fixtures of
+``SLOW_FIXTURES``; modules and tests mark the rest (``dbt``, ``pipeline``, ``browser``, ``app``, ``gx``).
+``make test-fast`` runs the tests with none of them.
+"""
 
 from __future__ import annotations
 
@@ -32,3 +38,20 @@ def demo_home(tmp_path_factory):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     (home / "demo_stdout.txt").write_text(result.stdout)
     return home
+
+
+#: Fixtures that make a test slow, and the marker a test using one (directly or through another fixture) gets.
+SLOW_FIXTURES = {
+    "demo_home": "pipeline",  # a real `workforce demo`
+    "errors_home": "pipeline",  # test_dashboard_submissions: returns ingested with the CLI
+    "ingested": "pipeline",  # test_hostile_input: a folder of hostile files ingested with the CLI
+    "published_warehouse": "dbt",  # test_ees_input: dbt built on the real published file
+    "hand_home": "dbt",  # test_dashboard_caseloads: dbt built on the hand-worked example
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, marker in SLOW_FIXTURES.items():
+            if fixture in item.fixturenames:
+                item.add_marker(getattr(pytest.mark, marker))

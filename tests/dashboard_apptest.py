@@ -13,7 +13,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from dashboards.auth import SESSION_VIEWER
-from dashboards.roles import Viewer
+from pipeline.access.roles import Viewer
 
 APP = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
 TIMEOUT = 120

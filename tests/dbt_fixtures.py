@@ -1,7 +1,7 @@
 """Build the real dbt project on a small raw layer, for tests (no mocks).
 
 ``build_warehouse(workdir, rows)`` creates a DuckDB file under ``workdir``, creates the raw tables with
-``orchestration.warehouse.create_raw_tables``, inserts the given rows, closes it, runs the real
+``pipeline.warehouse.create_raw_tables``, inserts the given rows, closes it, runs the real
 ``dbt build`` (models, seeds and every dbt data test; the unit tests run in test_dbt_unit_tests.py) with a
 private target and log path, and returns a
 ``BuiltWarehouse`` whose ``query`` opens the file read-only.
@@ -25,8 +25,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from orchestration.settings import DBT_PROJECT_DIR
-from orchestration.warehouse import create_raw_tables, raw_columns
+from pipeline.warehouse import create_raw_tables, raw_columns
+from reference.paths import DBT_PROJECT_DIR
 
 RawRows = Mapping[str, pd.DataFrame | Iterable[Mapping[str, Any]]]
 

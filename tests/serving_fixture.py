@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from dashboards.roles import Role, Viewer
+from pipeline.access.roles import Role, Viewer
 
 NATIONAL_MEASURES = [
     "inpost_fte", "inpost_headcount", "starters_fte", "starters_headcount", "leavers_fte",

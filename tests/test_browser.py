@@ -13,9 +13,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboards.roles import Role
-from dashboards.users import User, add_user
+from pipeline.access.roles import Role
+from pipeline.access.users import User, add_user
 from tests.browser_driver import BrowserSession, chromium, serve
+
+pytestmark = pytest.mark.browser
 
 PASSWORD = "browser-test-password"
 

@@ -44,7 +44,7 @@ from dashboards.measures import (
     round_half_up,
 )
 from dashboards.views.la_vs_region import URL_PATH
-from orchestration.settings import Settings
+from pipeline.settings import Settings
 from tests.dashboard_apptest import open_page
 from tests.serving_fixture import ANALYST, DONCASTER, indicator_rows, write_serving_copy
 from tests.serving_fixture import NATIONAL_MEASURES as FIXTURE_MEASURES
@@ -98,6 +98,7 @@ AGENCY_HEADCOUNT = MEASURES["agency_headcount"].label
 
 # ------------------------------------------------------------------------------------- the app, end to end
 
+@pytest.mark.app
 def test_la_selectbox_lists_exactly_the_las_in_the_file(serving: Path) -> None:
     at = run_app()
     la = at.selectbox(key=KEY_LA)
@@ -108,6 +109,7 @@ def test_la_selectbox_lists_exactly_the_las_in_the_file(serving: Path) -> None:
     assert str(serving) in at.caption[0].value and "published" in at.caption[0].value
 
 
+@pytest.mark.app
 def test_shows_the_las_values_beside_its_regions(serving: Path) -> None:
     at = run_app()
     assert at.selectbox(key=KEY_LA).value == "370"
@@ -129,6 +131,7 @@ def test_shows_the_las_values_beside_its_regions(serving: Path) -> None:
     assert metric(at, "Turnover rate (FTE)").delta == "+1.4 pp"
 
 
+@pytest.mark.app
 def test_selecting_the_other_la(serving: Path) -> None:
     at = run_app()
     at.selectbox(key=KEY_LA).select("371").run()
@@ -142,6 +145,7 @@ def test_selecting_the_other_la(serving: Path) -> None:
     assert not table(at)[COL_LA].str.fullmatch("3").any()
 
 
+@pytest.mark.app
 def test_z_status_shows_as_not_applicable(serving: Path) -> None:
     at = run_app()
     cover = row(at, VACANCY_COVER)
@@ -153,6 +157,7 @@ def test_z_status_shows_as_not_applicable(serving: Path) -> None:
     assert any("not applicable (z)" in c.value for c in at.caption)  # named as not charted
 
 
+@pytest.mark.app
 def test_changing_the_year_changes_the_values(serving: Path) -> None:
     at = run_app()
     assert row(at, CASELOAD)[COL_LA] == "17.3"
@@ -169,6 +174,7 @@ def test_changing_the_year_changes_the_values(serving: Path) -> None:
     assert at.selectbox(key=KEY_LA).value == "370"
 
 
+@pytest.mark.app
 def test_missing_serving_copy_shows_a_friendly_error(home: Path) -> None:
     at = open_page(ANALYST, "la_vs_region")
     assert not at.exception
@@ -179,6 +185,7 @@ def test_missing_serving_copy_shows_a_friendly_error(home: Path) -> None:
     assert not at.dataframe and not at.selectbox
 
 
+@pytest.mark.app
 def test_serving_copy_without_the_table_shows_a_friendly_error(home: Path) -> None:
     path = Settings.from_env().serving
     path.parent.mkdir(parents=True)
@@ -189,6 +196,7 @@ def test_serving_copy_without_the_table_shows_a_friendly_error(home: Path) -> No
     assert "workforce run" in at.error[0].value
 
 
+@pytest.mark.app
 def test_opens_read_only_and_holds_no_connection(serving: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real_connect = duckdb.connect
     calls: list[dict[str, Any]] = []
@@ -213,6 +221,7 @@ def test_opens_read_only_and_holds_no_connection(serving: Path, monkeypatch: pyt
         writer.close()
 
 
+@pytest.mark.app
 def test_a_new_publish_is_picked_up(serving: Path) -> None:
     at = run_app()
     assert row(at, CASELOAD)[COL_LA] == "17.3"
@@ -275,7 +284,7 @@ def test_catalogue_covers_the_national_measures() -> None:
     assert [m.column for m in NATIONAL_MEASURES] == FIXTURE_MEASURES
     assert set(HEADLINE_COLUMNS) <= set(MEASURES)
     for m in NATIONAL_MEASURES:
-        assert m.label and m.definition and m.unit in Unit
+        assert m.label and m.description and m.unit in Unit
         expected_dp = 0 if m.unit in (Unit.PEOPLE, Unit.CASES, Unit.RECORDS) else 1
         assert m.decimals == expected_dp, m.column
         if m.column.endswith("_headcount") and not m.is_rate:
@@ -383,6 +392,7 @@ def test_rate_chart_data_and_colours() -> None:
     assert spec["description"].startswith("Rates")
 
 
+@pytest.mark.app
 def test_starts_on_an_la_with_returns_when_published_las_are_listed_too(home: Path) -> None:
     rows = indicator_rows()
     # Barnsley's figures only as published (not from returns): listed, but not where the page starts

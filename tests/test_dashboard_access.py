@@ -22,21 +22,22 @@ from streamlit.testing.v1 import AppTest
 from dashboards import data_access
 from dashboards.app import PAGE_MODULES
 from dashboards.disclosure import public_indicators
-from dashboards.roles import PUBLIC_VIEWER, Role, Viewer, indicator_filter
-from dashboards.users import (
+from dashboards.views.common import SOURCE_WORDS
+from pipeline.access.roles import PUBLIC_VIEWER, Role, Viewer, indicator_filter
+from pipeline.access.users import (
+    DEMO_USERS,
     User,
     UsersFileError,
     add_user,
     authenticate,
+    ensure_demo_users,
     hash_password,
     load_users,
     remove_user,
     user_for_email,
     verify_password,
 )
-from dashboards.views.common import SOURCE_WORDS
-from orchestration.cli_users import DEMO_USERS, ensure_demo_users
-from orchestration.settings import Settings
+from pipeline.settings import Settings
 from tests.dashboard_apptest import APP, TIMEOUT, open_app, open_page, texts
 from tests.serving_fixture import ANALYST, indicator_rows, write_serving_copy
 
@@ -168,6 +169,7 @@ def sign_in(at, username: str, password: str):
     return at.button[0].click().run()
 
 
+@pytest.mark.app
 def test_login_page_without_users_explains_what_to_do(home: Path, serving: Path) -> None:
     at = open_app(None)
     assert not at.exception
@@ -176,6 +178,7 @@ def test_login_page_without_users_explains_what_to_do(home: Path, serving: Path)
     assert not at.dataframe and not at.metric
 
 
+@pytest.mark.app
 def test_wrong_password_is_refused_and_locks_after_five(home: Path, serving: Path, users_file: Path) -> None:
     at = open_app(None)
     at = sign_in(at, "dan", "not the password")
@@ -188,6 +191,7 @@ def test_wrong_password_is_refused_and_locks_after_five(home: Path, serving: Pat
     assert "sign in" in at.title[0].value.lower()
 
 
+@pytest.mark.app
 def test_la_user_signs_in_and_out(home: Path, serving: Path, users_file: Path) -> None:
     at = sign_in(open_app(None), "dan", PASSWORD)
     assert not at.exception
@@ -198,6 +202,7 @@ def test_la_user_signs_in_and_out(home: Path, serving: Path, users_file: Path) -
     assert "sign in" in at.title[0].value.lower()
 
 
+@pytest.mark.app
 def test_a_removed_user_is_signed_out_at_the_next_click(home: Path, serving: Path, users_file: Path) -> None:
     at = sign_in(open_app(None), "ann", PASSWORD)
     assert "Ann Analyst: analyst" in texts(at)
@@ -206,6 +211,7 @@ def test_a_removed_user_is_signed_out_at_the_next_click(home: Path, serving: Pat
     assert "sign in" in at.title[0].value.lower()
 
 
+@pytest.mark.app
 def test_role_change_in_the_users_file_takes_effect(home: Path, serving: Path, users_file: Path) -> None:
     at = sign_in(open_app(None), "dan", PASSWORD)
     add_user(users_file, User("dan", "Dan Director", Role.PUBLIC), PASSWORD)
@@ -213,6 +219,7 @@ def test_role_change_in_the_users_file_takes_effect(home: Path, serving: Path, u
     assert "Dan Director: public" in texts(at)
 
 
+@pytest.mark.app
 def test_published_figures_without_an_account(home: Path, serving: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = open_app(None)
     button = next(b for b in at.button if b.label == "Continue with published figures only")
@@ -228,6 +235,7 @@ def test_published_figures_without_an_account(home: Path, serving: Path, monkeyp
     (Viewer("dan", "Dan", Role.LA, la_code="370"), True),
     (ANALYST, True),
 ])
+@pytest.mark.app
 def test_submissions_page_only_for_la_and_analyst(home: Path, serving: Path, viewer: Viewer, allowed: bool) -> None:
     if allowed:
         assert not open_page(viewer, "submissions").exception
@@ -335,6 +343,7 @@ def oidc_app(user: dict) -> AppTest:
     return at.run()
 
 
+@pytest.mark.app
 def test_oidc_sign_in_offered_when_configured(home: Path, serving: Path, users_file: Path) -> None:
     at = oidc_app({"is_logged_in": False})
     assert not at.exception
@@ -342,12 +351,14 @@ def test_oidc_sign_in_offered_when_configured(home: Path, serving: Path, users_f
     assert "sign in" in at.title[0].value.lower()
 
 
+@pytest.mark.app
 def test_oidc_identity_gets_the_role_of_its_users_file_entry(home: Path, serving: Path, users_file: Path) -> None:
     at = oidc_app({"is_logged_in": True, "email": "dan@example.org", "name": "Dan D"})
     assert not at.exception
     assert "Dan Director: la (LA 370)" in texts(at)
 
 
+@pytest.mark.app
 def test_oidc_identity_not_in_the_users_file_is_public(home: Path, serving: Path, users_file: Path) -> None:
     at = oidc_app({"is_logged_in": True, "email": "someone@elsewhere.org", "name": "Someone"})
     assert not at.exception
@@ -365,6 +376,7 @@ DEMO_VIEWERS = {
 }
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("module", [m.__name__.rsplit(".", 1)[1] for m in PAGE_MODULES])
 @pytest.mark.parametrize("role", list(DEMO_VIEWERS))
 def test_every_page_for_every_role(demo_home: Path, monkeypatch: pytest.MonkeyPatch, role: str, module: str) -> None:

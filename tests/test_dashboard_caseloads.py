@@ -45,10 +45,10 @@ from dashboards.caseload_tables import (
 )
 from dashboards.comparison import split_rows
 from dashboards.measures import MEASURES, STRENGTHENED_MEASURES, format_value, round_half_up
-from dashboards.roles import PUBLIC_VIEWER, Role, Viewer
 from dashboards.views import caseloads
-from orchestration.assets.publish import publish_serving_copy
-from orchestration.settings import Settings
+from pipeline.access.roles import PUBLIC_VIEWER, Role, Viewer
+from pipeline.publish import publish_serving_copy
+from pipeline.settings import Settings
 from tests.dashboard_apptest import open_app, open_page, texts
 
 NORTH_EAST = "E12000001"

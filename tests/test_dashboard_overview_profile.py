@@ -22,11 +22,12 @@ import pytest
 
 from dashboards import data_access
 from dashboards.charts import NO_BAND
+from dashboards.data_access import submission_rows
 from dashboards.measures import MEASURES
-from dashboards.roles import PUBLIC_VIEWER, Role, Viewer
 from dashboards.views import la_profile, region_overview
 from dashboards.views.common import CHOSEN_LA, CHOSEN_YEAR
-from orchestration.settings import Settings
+from pipeline.access.roles import PUBLIC_VIEWER, Role, Viewer
+from pipeline.settings import Settings
 from tests.dashboard_apptest import open_app, open_page, texts
 
 YEAR = 2025
@@ -157,7 +158,7 @@ def test_overview_la_sees_alliance_from_returns_and_status_words_only(serving: P
     assert region_overview.header(MEASURES["caseload_median"]) in rug.columns
 
     status = at.dataframe[2].value.set_index(region_overview.COL_LA)
-    assert len(status) == 12 and set(status["Return"]) <= {"Received", "Received with warnings"}
+    assert len(status) == 12 and set(status["Return"]) <= {"Accepted", "Accepted with warnings"}
     # counts for their own LA only
     assert status["Errors"].notna().tolist() == [name == "County Durham" for name in status.index]
     assert status["Warnings"].notna().sum() == 1
@@ -272,12 +273,16 @@ def test_status_not_received_and_rejected() -> None:
          "arrived_at": pd.Timestamp("2025-10-22 10:00"), "error_count": 0, "warning_count": 0},
     ])
     la = Viewer("x", "X", Role.LA, la_code="3", alliance_code="R", alliance_las=frozenset({"1", "2", "3"}))
-    status = data_access._summarise_submissions(la, rows, ["old_la_code", "la_name", "status", "returns",
-                                                           "received", "errors", "warnings"])
-    assert list(status["status"]) == ["Not received", "Rejected: nothing loaded", "Received, some rows rejected"]
-    assert status["returns"].iloc[2] == "census XML, workbook"
+    status = submission_rows._summarise_submissions(la, rows, ["old_la_code", "la_name", "status", "returns",
+                                                               "received", "errors", "warnings"])
+    assert pd.isna(status["status"].iloc[0])  # nothing received
+    assert list(status["status"].iloc[1:]) == ["rejected", "rows_rejected"]  # codes: the page words them
+    assert status["returns"].iloc[2] == ("csww_xml", "workbook")
     assert str(status["received"].iloc[2]) == "2025-10-22"
     assert pd.isna(status["errors"].iloc[1]) and status["errors"].iloc[2] == 2  # not their LA: no count
+    table = region_overview.status_table(status, la)
+    assert list(table["Return"]) == ["No return received", "Rejected: nothing loaded", "Some rows rejected"]
+    assert list(table["What arrived"]) == ["", "", "census XML, workbook"]
 
 
 # ------------------------------------------------------------------------------------------------- LA profile
@@ -303,7 +308,7 @@ def test_profile_public_is_published(serving: Path) -> None:
     assert caseload["Statistical neighbours (median)"] == f"{half_up(row['sn_median'])} ({row['sn_count']} neighbours)"
     assert caseload["National rank"] == f"{row['national_rank']} of {ranked}"
     assert caseload["Quartile band"].startswith(row["quartile_band"])
-    assert caseload["What it measures"] == CASELOAD.definition
+    assert caseload["What it measures"] == CASELOAD.description
     assert caseload["Which way is better"] == "lower is better"
     assert STRENGTHENED_LABEL not in table.index  # not published: listed as without figures
     assert STRENGTHENED_LABEL in texts(at)

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from dashboards import data_access
+from dashboards.data_access import connection
 
 
 def publish(path: Path, value: int) -> None:
@@ -26,7 +27,7 @@ def publish(path: Path, value: int) -> None:
 def serving(tmp_path) -> Path:
     path = tmp_path / "serving.duckdb"
     publish(path, 1)
-    data_access._cached.clear()
+    connection._cached.clear()
     return path
 
 
@@ -41,7 +42,7 @@ def opened(monkeypatch) -> list[str]:
             calls.append(str(database))
         return connect(database, *args, **kwargs)
 
-    monkeypatch.setattr(data_access.duckdb, "connect", counting)
+    monkeypatch.setattr(connection.duckdb, "connect", counting)
     return calls
 
 
@@ -54,7 +55,7 @@ def test_queries_in_a_page_open_the_file_once(serving, opened):
     with data_access.page_connection(serving):
         assert [value(serving, n) for n in range(3)] == [1, 1, 1]
     assert len(opened) == 1
-    assert data_access._PAGE.con is None  # closed on leaving
+    assert connection._PAGE.con is None  # closed on leaving
 
 
 def test_queries_outside_a_page_open_the_file_each_time(serving, opened):
@@ -67,16 +68,16 @@ def test_a_page_never_reads_the_old_file_for_a_new_publish(serving, opened):
         assert value(serving, 0) == 1
         publish(serving, 2)  # the pipeline publishes while the page runs
         assert value(serving, 1) == 2  # the new file: the old connection was let go, the new file opened
-        assert data_access._PAGE.con is None
+        assert connection._PAGE.con is None
         assert value(serving, 2) == 2
     assert len(opened) == 3  # the first file once; the new file for each of its queries
 
 
 def test_the_shared_connection_is_closed_after_an_error(serving):
     with pytest.raises(RuntimeError), data_access.page_connection(serving):
-        shared = data_access._PAGE.con
+        shared = connection._PAGE.con
         raise RuntimeError("the page failed")
-    assert data_access._PAGE.con is None
+    assert connection._PAGE.con is None
     with pytest.raises(duckdb.ConnectionException):
         shared.execute("select 1")
 

@@ -26,10 +26,10 @@ import pytest
 from dashboards import data_access
 from dashboards import submission_tables as tables
 from dashboards.ees_download import build_ees_download
-from dashboards.roles import PUBLIC_VIEWER, Role, Viewer
 from dashboards.views.downloads import published_table
-from orchestration.ees_export import MEASURES_BY_COLUMN
-from orchestration.settings import PUBLISHED_INDICATORS
+from pipeline.access.roles import PUBLIC_VIEWER, Role, Viewer
+from pipeline.disclosure import MEASURES_BY_COLUMN
+from reference.paths import PUBLISHED_INDICATORS
 from tests.csww_builders import csww, la_level, worker
 from tests.dashboard_apptest import open_app, open_page, texts
 from tests.serving_fixture import write_serving_copy

@@ -17,7 +17,6 @@ import pandas as pd
 import pytest
 
 from dashboards import data_access
-from dashboards.roles import PUBLIC_VIEWER, Role, Viewer
 from dashboards.views.common import CHOSEN_LA, CHOSEN_YEAR
 from dashboards.views.workforce import PUBLISHED_HAS_NO_NON_SW, scoped_rows
 from dashboards.workforce_figures import (
@@ -35,6 +34,7 @@ from dashboards.workforce_figures import (
     section_measures,
     workforce_table,
 )
+from pipeline.access.roles import PUBLIC_VIEWER, Role, Viewer
 from tests.dashboard_apptest import open_app, open_page, texts
 
 NORTH_EAST = "E12000001"

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from orchestration.cli import ensure_dbt_manifest
-from orchestration.data_dictionary import OUTPUT, field, render
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.cli.runner import ensure_dbt_manifest
+from pipeline.data_dictionary import OUTPUT, field, render
+from reference.paths import DBT_PROJECT_DIR
 
 BANDED_LOW = ["turnover_rate_fte", "agency_rate_fte", "vacancy_rate_fte", "absence_rate_fte", "caseload_fte",
               "caseload_median", "case_holders_over_limit_pct"]

@@ -26,6 +26,8 @@ import pandas as pd
 import pytest
 from dbt_fixtures import BuiltWarehouse, build_warehouse, submission, worker
 
+pytestmark = pytest.mark.dbt
+
 Y = 2024
 TOL = {"rel": 1e-12, "abs": 1e-12}
 ARRIVED = dt.datetime(2024, 10, 15, 9, 0)

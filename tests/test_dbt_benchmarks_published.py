@@ -35,6 +35,8 @@ import pandas as pd
 import pytest
 from dbt_fixtures import BuiltWarehouse, build_warehouse, submission, worker
 
+pytestmark = pytest.mark.dbt
+
 TOL = {"rel": 1e-12, "abs": 1e-12}
 NORTH_EAST = ("E12000001", "North East")
 LONDON = ("E12000007", "London")

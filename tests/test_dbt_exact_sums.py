@@ -13,6 +13,8 @@ import datetime as dt
 import pytest
 from dbt_fixtures import BuiltWarehouse, build_warehouse, submission, worker
 
+pytestmark = pytest.mark.dbt
+
 Y = 2025
 GATESHEAD = "390"
 

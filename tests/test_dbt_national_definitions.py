@@ -18,7 +18,9 @@ import duckdb
 import pytest
 from dbt_fixtures import BuiltWarehouse, build_warehouse, dbt_executable, insert_raw, la_level, submission, worker
 
-from orchestration.settings import DBT_PROJECT_DIR
+from reference.paths import DBT_PROJECT_DIR
+
+pytestmark = pytest.mark.dbt
 
 Y = 2024
 TOL = {"rel": 1e-12, "abs": 1e-12}

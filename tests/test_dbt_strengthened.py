@@ -13,6 +13,8 @@ import datetime as dt
 import pytest
 from dbt_fixtures import BuiltWarehouse, build_warehouse, submission, worker
 
+pytestmark = pytest.mark.dbt
+
 Y = 2024
 TOL = {"rel": 1e-12, "abs": 1e-12}
 ARRIVED = dt.datetime(2024, 10, 15, 9, 0)

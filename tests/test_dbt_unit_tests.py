@@ -18,8 +18,8 @@ import duckdb
 import pytest
 from dbt_fixtures import dbt_executable
 
-from orchestration.settings import DBT_PROJECT_DIR
-from orchestration.warehouse import create_raw_tables
+from pipeline.warehouse import create_raw_tables
+from reference.paths import DBT_PROJECT_DIR
 
 pytestmark = pytest.mark.dbt
 

@@ -1,4 +1,4 @@
-"""The dbt worker (orchestration/dbt_worker.py): the real dbt, started before the build needs it, in its own
+"""The dbt worker (pipeline/dbt_worker.py): the real dbt, started before the build needs it, in its own
 process, its output dbt's JSON log lines for dagster-dbt."""
 
 from __future__ import annotations
@@ -10,9 +10,12 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
-from orchestration import dbt_worker
-from orchestration.settings import DBT_PROJECT_DIR
+from pipeline import dbt_worker
+from reference.paths import DBT_PROJECT_DIR
+
+pytestmark = pytest.mark.dbt
 
 PARSED_WITHIN = 120  # seconds: dbt imports and parses in 2-5 s on this machine
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from dagster import AssetKey
 
-from orchestration.cli import ensure_dbt_manifest
+from orchestration.cli.runner import ensure_dbt_manifest
 
 
 @pytest.fixture(scope="module")
@@ -81,9 +81,9 @@ def test_inbox_sensor_requests_a_run_per_new_file(defs, workforce_home, tmp_path
 def test_inbox_sensor_skips_files_already_archived(defs, workforce_home):
     from dagster import SkipReason, build_sensor_context
 
-    from orchestration.ingestion import archive_file
     from orchestration.sensors import inbox_sensor
-    from orchestration.settings import Settings
+    from pipeline.ingestion import archive_file
+    from pipeline.settings import Settings
     from tests.csww_builders import csww
 
     settings = Settings.from_env().ensure()

@@ -12,7 +12,7 @@ import csv
 import duckdb
 import pytest
 
-from orchestration.settings import PUBLISHED_INDICATORS
+from reference.paths import PUBLISHED_INDICATORS
 
 MEASURES = ["inpost_fte", "inpost_headcount", "leavers_fte", "turnover_rate_fte", "agency_fte",
             "agency_rate_fte", "vacancy_fte", "vacancy_rate_fte", "cases", "caseload_fte", "absence_rate_fte"]

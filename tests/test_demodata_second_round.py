@@ -35,6 +35,9 @@ SECRET = b"second-round-secret"
 FLOWS = ("starters_fte", "starters_headcount", "leavers_fte", "leavers_headcount", "working_days_lost_fte")
 STOCKS = [c for c in SUMMARY_COLUMNS if c not in FLOWS]
 
+# writing and validating the whole region's second-round files takes about 16 s: a long generator
+pytestmark = pytest.mark.pipeline
+
 
 @pytest.fixture(scope="module")
 def region():

@@ -19,17 +19,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.ees_export import (
-    EES_MEASURES,
-    MEASURES_BY_COLUMN,
-    EESScreeningError,
-    build_ees_frames,
-    ees_measure,
-    export_ees,
-    format_number,
-    round_half_up,
-)
-from orchestration.settings import PUBLISHED_INDICATORS
+from pipeline.disclosure import EES_MEASURES, MEASURES_BY_COLUMN, ees_measure, format_number, round_half_up
+from pipeline.ees_export import EESScreeningError, build_ees_frames, export_ees
+from reference.paths import PUBLISHED_INDICATORS
 from validation.ees_screening import GEOGRAPHY_TIME_COLUMNS, screen, screen_files
 
 # ---------------------------------------------------------------------------------------- screening rules
@@ -253,7 +245,7 @@ def test_catalogue_is_consistent() -> None:
     labels = [m.label for m in EES_MEASURES]
     assert len(labels) == len(set(labels))
     for m in EES_MEASURES:
-        assert (m.unit == "%") == (m.kind == "rate")
+        assert (m.unit == "%") == (m.label.endswith("(%)") or "(% of" in m.label), m.column  # the label says %
         if m.column.endswith(("_rate_fte", "_rate_headcount", "_pct")):
             assert m.unit == "%" and m.dp == 1
         elif m.column.endswith("_headcount"):
@@ -483,7 +475,7 @@ def test_export_reads_read_only_and_closes(serving: Path, tmp_path: Path, monkey
         calls.append(kwargs.get("read_only"))
         return real_connect(database, *args, **kwargs)
 
-    monkeypatch.setattr("orchestration.ees_export.duckdb.connect", spy)
+    monkeypatch.setattr("pipeline.ees_export.duckdb.connect", spy)
     export_ees(serving, tmp_path / "out")
     assert calls == [True]
     monkeypatch.undo()

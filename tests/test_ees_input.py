@@ -2,7 +2,7 @@
 triggers it and one that does not), hostile files, and the real dbt build with the real file loaded.
 
 No mocks: ``validate_ees`` reads the real seeds (column mapping, reference LAs and regions), and the end-to-end
-test loads its frames with ``orchestration.warehouse`` and runs the real ``dbt build``.
+test loads its frames with ``pipeline.warehouse`` and runs the real ``dbt build``.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import pandas as pd
 import pytest
 from dbt_fixtures import BuiltWarehouse, insert_raw, la_level, run_dbt_build, submission, worker
 
-from orchestration.settings import DBT_PROJECT_DIR, PUBLISHED_INDICATORS
-from orchestration.warehouse import create_raw_tables, raw_columns, replace_submission
+from pipeline.warehouse import create_raw_tables, raw_columns, replace_submission
+from reference.paths import DBT_PROJECT_DIR, PUBLISHED_INDICATORS
 from validation.ees import FRAME_COLUMNS, column_mapping, validate_ees
 from validation.readers.ees_csv import MAX_BYTES, looks_like_ees
 from validation.rules import RULES

@@ -17,7 +17,7 @@ from dagster import (
 from dagster._core.storage.event_log import SqliteEventLogStorage
 
 from orchestration.event_log_storage import OPEN_DATABASES, WorkforceEventLogStorage
-from orchestration.settings import DAGSTER_YAML, EARLIER_DAGSTER_YAML, Settings
+from pipeline.settings import DAGSTER_YAML, EARLIER_DAGSTER_YAML, Settings
 
 RUNS = OPEN_DATABASES + 3  # more runs than open databases: the oldest are closed and must still read back
 
@@ -44,6 +44,7 @@ def test_the_home_uses_it(instance):
     assert isinstance(instance.event_log_storage, WorkforceEventLogStorage)
 
 
+@pytest.mark.pipeline  # Dagster runs, materializations and checks
 def test_runs_assets_and_checks_read_back(instance, workforce_home):
     run_ids = []
     for number in range(RUNS):

@@ -16,6 +16,8 @@ from tests.test_ees_export import demo_serving, indicator_frame  # noqa: F401  (
 from validation.suites import load_workforce_indicators, run_workforce_indicators_suite
 from validation.suites.workforce_indicators import build_workforce_indicators_suite, failed
 
+pytestmark = pytest.mark.gx
+
 
 def failures(df: pd.DataFrame) -> dict[str, object]:
     success, summaries = run_workforce_indicators_suite(df)

@@ -24,7 +24,7 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from orchestration.ingestion import validate_file
+from pipeline.ingestion import validate_file
 from tests.csww_builders import SECRET, csww, la_level, worker
 from tests.test_pipeline import workforce
 from tests.workbook_builders import Formula, about, team_row, workbook, zip_not_xlsx
@@ -222,7 +222,7 @@ def test_a_good_return_with_a_bom_and_an_ascii_declaration_still_reads():
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Unit level: recognition by content (orchestration.ingestion.validate_file, what `ingest` calls per file)
+# Unit level: recognition by content (pipeline.ingestion.validate_file, what `ingest` calls per file)
 # ---------------------------------------------------------------------------------------------------------
 
 

@@ -1,5 +1,5 @@
 """`workforce run` on a complete warehouse rebuilds only what new files change, and gets exactly what a full
-build gets (orchestration/build_state.py, the command line's ``_run`` and ``affected_by``).
+build gets (pipeline/build_state.py, the command line's ``_run`` and ``affected_by``).
 
 One home, through the real console script: a first run with all three kinds of file (CSWW returns, an R2
 workbook, DfE's published statistics: a full build), a run with nothing new (no build), then a CSWW
@@ -18,12 +18,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import build_state
-from orchestration.settings import DBT_PROJECT_DIR, PUBLISHED_INDICATORS, Settings
+from pipeline import build_state
+from pipeline.settings import Settings
+from reference.paths import DBT_PROJECT_DIR, PUBLISHED_INDICATORS
 from tests.csww_builders import csww, la_level, worker
 from tests.test_ees_input import base_rows, ees_csv
 from tests.test_pipeline import workforce
 from tests.workbook_builders import about, summary_row, team_row, workbook
+
+pytestmark = pytest.mark.pipeline
 
 NODES = re.compile(r"dbt build: (\d+) nodes, 0 failed")
 
@@ -340,7 +343,7 @@ def test_dbt_builds_incrementally_only_when_asked_and_the_warehouse_is_complete(
 def test_a_warehouse_made_before_loaded_at_gains_the_column(tmp_path):
     """raw.submissions.loaded_at was added after the first release: the raw layer of an older warehouse gets
     it, empty (staging reads those rows as loaded when they arrived), and keeps its rows."""
-    from orchestration import warehouse
+    from pipeline import warehouse
 
     path = tmp_path / "warehouse.duckdb"
     old_columns = warehouse.RAW_TABLES["submissions"].split("loaded_at")[0].rstrip().rstrip(",")

@@ -25,8 +25,8 @@ from demodata.csww_xml import (
     worker_items_for_year,
 )
 from demodata.region import LaReturn, build_la_return
-from orchestration.partitions import la_units
-from orchestration.settings import PUBLISHED_INDICATORS
+from reference.geography import la_units
+from reference.paths import PUBLISHED_INDICATORS
 from tests.csww_builders import SECRET
 from tests.test_pipeline import serving, workforce
 from validation.csww import LA_LEVEL_COLUMNS, WORKER_COLUMNS, CswwValidation, validate_csww
@@ -250,6 +250,7 @@ def built(tmp_path_factory) -> dict:
     return {"home": home, "ingest": ingest, "build": build}
 
 
+@pytest.mark.pipeline  # the CLI ingests and builds every layout (fixture built)
 def test_cli_ingests_every_layout_and_builds(built):
     ingest, build = built["ingest"], built["build"]
     assert ingest.returncode == 0, ingest.stdout + ingest.stderr
@@ -262,6 +263,7 @@ def test_cli_ingests_every_layout_and_builds(built):
     assert "Traceback" not in ingest.stderr + build.stderr
 
 
+@pytest.mark.pipeline  # the CLI ingests and builds every layout (fixture built)
 def test_mart_has_the_las_returns_rows_for_every_year(built):
     rows = serving(built["home"], """
         select time_period, inpost_headcount, cases from marts.workforce_indicators
@@ -273,6 +275,7 @@ def test_mart_has_the_las_returns_rows_for_every_year(built):
         assert (headcount, cases) == (targets.inpost_headcount, targets.cases), year
 
 
+@pytest.mark.pipeline  # the CLI ingests and builds every layout (fixture built)
 def test_mart_has_published_rows_from_both_files(built):
     years = serving(built["home"], """
         select distinct time_period from marts.workforce_indicators
@@ -285,6 +288,7 @@ def test_mart_has_published_rows_from_both_files(built):
     assert [y for (y,) in national] == list(range(2016, 2026))
 
 
+@pytest.mark.pipeline  # the CLI ingests and builds every layout (fixture built)
 def test_older_layout_values_are_under_todays_measure_names(built):
     columns = ", ".join(OLDER_LAYOUT_2016)
     [row] = serving(built["home"], f"""

@@ -16,6 +16,8 @@ import pytest
 
 from tests.csww_builders import csww, la_level, worker
 
+pytestmark = pytest.mark.pipeline
+
 WORKFORCE = str(Path(sys.executable).with_name("workforce"))
 
 

@@ -14,6 +14,8 @@ from tests.csww_builders import csww, worker
 from tests.test_pipeline import serving, workforce
 from tests.workbook_builders import about, summary_row, workbook
 
+pytestmark = pytest.mark.pipeline
+
 # Darlington (841) sends only a workbook. By hand:
 #   turnover_rate_fte = 100 x 12.5 / 100 = 12.5; agency_rate_fte = 100 x 10 / (10 + 100) = 9.0909...
 #   vacancy_rate_fte = 100 x 20 / (20 + 100) = 16.666...; caseload_fte = 1200 / 80 = 15.0

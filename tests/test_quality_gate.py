@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 from dagster import AssetSelection, materialize
 
-from orchestration.cli import ensure_dbt_manifest
-from orchestration.settings import Settings
+from orchestration.cli.runner import ensure_dbt_manifest
+from pipeline.settings import Settings
 
 
 def _mart(path, rate: float) -> None:

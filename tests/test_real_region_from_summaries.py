@@ -9,9 +9,11 @@ from datetime import date
 
 import pytest
 
-from orchestration.settings import PUBLISHED_INDICATORS
+from reference.paths import PUBLISHED_INDICATORS
 from tests.test_pipeline import serving, workforce
 from tests.workbook_builders import about, workbook
+
+pytestmark = pytest.mark.pipeline
 
 REGION, YEAR = "E12000004", 2025  # East Midlands: 9 reporting units (incl. the joint 940 / 941)
 COMPONENTS = ["inpost_fte", "inpost_headcount", "starters_fte", "starters_headcount", "leavers_fte",

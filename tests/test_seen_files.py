@@ -1,5 +1,5 @@
 """`workforce run` does not read again an inbox file that is unchanged on disk and already loaded, and still
-sees every change, even one that keeps the file's size and modification time (orchestration/seen_files.py)."""
+sees every change, even one that keeps the file's size and modification time (pipeline/seen_files.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import time
 import duckdb
 import pytest
 
-from orchestration.ingestion import IngestStats, ingest
-from orchestration.seen_files import FILE_NAME, SETTLE_SECONDS, SeenFiles
-from orchestration.settings import Settings
+from pipeline.ingestion import IngestStats, ingest
+from pipeline.seen_files import FILE_NAME, SETTLE_SECONDS, SeenFiles
+from pipeline.settings import Settings
 from tests.csww_builders import csww, la_level, worker
 
 NO_AGENCY = la_level(NoAgencyFTE=0, NoAgencyHeadcount=0)

@@ -1,4 +1,4 @@
-"""`workforce watch` (orchestration/watch.py): the resident service runs what `workforce run` runs when a file
+"""`workforce watch` (pipeline/watch.py): the resident service runs what `workforce run` runs when a file
 arrives in the inbox, and only then.
 
 - what counts as an arrival (``InboxEvents``): a file closed after writing or moved in is due at once; other
@@ -23,9 +23,11 @@ from pathlib import Path
 import pytest
 from watchdog.events import DirModifiedEvent, FileClosedEvent, FileCreatedEvent, FileModifiedEvent, FileMovedEvent
 
-from orchestration import watch
+from pipeline import watch
 from tests.test_incremental_build import durham_2025, durham_headcount, two_returns_and_published
 from tests.test_pipeline import WORKFORCE
+
+pytestmark = pytest.mark.pipeline
 
 # --- what counts as an arrival -------------------------------------------------------------------------------
 

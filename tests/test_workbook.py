@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from orchestration import warehouse
+from pipeline import warehouse
 from tests.workbook_builders import (
     KNOWN,
     Formula,

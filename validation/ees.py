@@ -1,7 +1,7 @@
 """Validate a published EES indicators file (R3): file rules, the pandera schemas, then the geography rules.
 
 Input is the raw bytes of the CSV; output is the long frame ``published_indicators`` (one row per
-geography, time_period and measure: the raw table of ``orchestration/warehouse.py`` without submission_id),
+geography, time_period and measure: the raw table of ``pipeline/warehouse.py`` without submission_id),
 the rows kept in quarantine with their reasons, and every issue found. A file error rejects the file; a row
 error rejects that row (every measure of that geography and year) and keeps the rest of the file.
 
@@ -33,7 +33,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from orchestration.settings import SEEDS_DIR
+from reference.geography import LONDON_CODE, LONDON_SUBREGIONS, local_authorities, regions
+from reference.paths import REFERENCE_DIR
 from validation.issues import Issue
 from validation.readers.ees_csv import EesReadError, EesTable, read_ees_csv
 from validation.result import ValidationResult
@@ -42,18 +43,15 @@ from validation.schemas.ees import GEOGRAPHY_SCHEMA, RULE_OF_COLUMN, SYMBOLS, me
 
 RETURN_TYPE = "ees_csv"
 RAW_TABLE = "published_indicators"
-MAPPING_FILE = SEEDS_DIR / "reference" / "ees_column_mapping.csv"
-LA_REFERENCE = SEEDS_DIR / "reference" / "ref_local_authorities.csv"
-REGION_REFERENCE = SEEDS_DIR / "reference" / "ref_regions.csv"
+MAPPING_FILE = REFERENCE_DIR / "ees_column_mapping.csv"
 
 REQUIRED_COLUMNS = ("time_period", "time_identifier", "geographic_level", "country_code", "country_name")
 OPTIONAL_GEOGRAPHY = ("region_code", "region_name", "old_la_code", "new_la_code", "la_name")
 GEOGRAPHY_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_GEOGRAPHY
 REGION_COLUMNS = ("region_code", "region_name")
 LA_COLUMNS = ("old_la_code", "new_la_code", "la_name")
-LONDON = ("E12000007", "London")
-LONDON_SUBREGIONS = {"E13000001": "Inner London", "E13000002": "Outer London"}
-# The raw table's columns (orchestration/warehouse.py RAW_TABLES["published_indicators"]) minus submission_id.
+LONDON = (LONDON_CODE, "London")
+# The raw table's columns (pipeline/warehouse.py RAW_TABLES["published_indicators"]) minus submission_id.
 FRAME_COLUMNS = ["line", "time_period", *GEOGRAPHY_COLUMNS[1:], "measure", "value", "status"]
 
 
@@ -83,11 +81,7 @@ def column_mapping(path: Path = MAPPING_FILE) -> ColumnMapping:
 @lru_cache(maxsize=1)
 def reference_codes() -> tuple[frozenset[str], frozenset[str]]:
     """(old LA codes, region codes) of the reference seeds; joint returns such as '314 / 318' are one code."""
-    with LA_REFERENCE.open(newline="", encoding="utf-8") as handle:
-        las = frozenset(_joint(row["old_la_code"]) for row in csv.DictReader(handle))
-    with REGION_REFERENCE.open(newline="", encoding="utf-8") as handle:
-        regions = frozenset(row["region_code"].strip() for row in csv.DictReader(handle))
-    return las, regions
+    return frozenset(_joint(la.old_la_code) for la in local_authorities()), frozenset(regions())
 
 
 @dataclass

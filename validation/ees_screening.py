@@ -2,7 +2,7 @@
 open-data file is published on Explore Education Statistics.
 
 ``screen(data, meta, data_name)`` returns every failure found (an empty list means the pair passes). The EES
-export (``orchestration/ees_export.py``) refuses to write a file that fails; tests use it directly.
+export (``pipeline/ees_export.py``) refuses to write a file that fails; tests use it directly.
 
 Rules (``ScreeningFailure.rule``):
 
@@ -56,7 +56,8 @@ from pathlib import Path
 
 import pandas as pd
 
-REFERENCE_DIR = Path(__file__).resolve().parents[1] / "seeds" / "reference"
+from reference.geography import LONDON_SUBREGIONS, LocalAuthority, latest_year, local_authorities, regions
+from reference.paths import REFERENCE_DIR
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("time_period", "time_identifier", "geographic_level", "country_code",
                                      "country_name")
@@ -92,7 +93,6 @@ FINER_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 COUNTRIES: dict[str, str] = {"E92000001": "England"}
-LONDON_SUBREGIONS: dict[str, str] = {"E13000001": "Inner London", "E13000002": "Outer London"}
 
 #: time_identifier -> digits of time_period
 TIME_IDENTIFIERS: dict[str, int] = {
@@ -148,18 +148,6 @@ class EESScreeningError(ValueError):
 # --- official lists -------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class LocalAuthority:
-    old_la_code: str
-    new_la_code: str
-    la_name: str
-    region_code: str
-    region_name: str
-    london_subregion_code: str
-    first_year: int
-    last_year: int
-
-
-@dataclass(frozen=True)
 class Reference:
     """The official geography lists: regions (code -> name) and local authorities (by old code)."""
 
@@ -183,18 +171,13 @@ class Reference:
 
 @lru_cache(maxsize=4)
 def load_reference(reference_dir: Path = REFERENCE_DIR) -> Reference:
-    """Read ``ref_regions.csv`` and ``ref_local_authorities.csv`` (the seeds dbt also loads)."""
-    regions_frame = pd.read_csv(reference_dir / "ref_regions.csv", dtype=str, keep_default_na=False)
-    regions = dict(zip(regions_frame["region_code"], regions_frame["region_name"], strict=True))
-    regions.update(LONDON_SUBREGIONS)
-    las_frame = pd.read_csv(reference_dir / "ref_local_authorities.csv", dtype=str, keep_default_na=False)
+    """The regions and local authorities of the reference seeds (``reference.geography``, the seeds dbt
+    also loads), with Inner and Outer London as regions an LA row may carry."""
     by_code: dict[str, list[LocalAuthority]] = {}
-    for r in las_frame.to_dict("records"):
-        la = LocalAuthority(r["old_la_code"], r["new_la_code"], r["la_name"], r["region_code"], r["region_name"],
-                            r.get("london_subregion_code", ""), int(r["first_year"]), int(r["last_year"]))
+    for la in local_authorities(reference_dir):
         by_code.setdefault(la.old_la_code, []).append(la)
-    latest = int(las_frame["last_year"].astype(int).max())
-    return Reference(regions, {k: tuple(v) for k, v in by_code.items()}, latest)
+    return Reference({**regions(reference_dir), **LONDON_SUBREGIONS}, {k: tuple(v) for k, v in by_code.items()},
+                     latest_year(reference_dir))
 
 
 # --- helpers --------------------------------------------------------------------------------------------

@@ -15,15 +15,17 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
+from reference.status import STATUS_WORDS
 from validation.issues import Issue
 from validation.rules import RULES
 
-STATUS_TEXT = {
-    "accepted": "Accepted: every record loaded.",
-    "accepted_with_warnings": "Accepted with warnings: every record loaded; please check the warnings.",
-    "rows_rejected": "Partly accepted: the records listed as errors were not loaded; the rest were.",
-    "rejected": "Rejected: nothing from this file was loaded. Correct the file error and resend.",
-}
+#: The report's headline for each outcome: its words (``reference.status``), then what it means for the LA.
+STATUS_TEXT = {status: STATUS_WORDS[status] + meaning for status, meaning in {
+    "accepted": ": every record loaded.",
+    "accepted_with_warnings": ": every record loaded; please check the warnings.",
+    "rows_rejected": ": the records listed as errors were not loaded; the rest were.",
+    "rejected": ". Correct the file error and resend.",
+}.items()}
 
 
 ISSUE_COLUMNS = ["rule_code", "severity", "sheet", "line", "cell", "record", "worker_ref", "item", "value", "message",

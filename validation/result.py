@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
 from validation.issues import Issue
-
-#: A file's outcome (``ValidationResult.status``), best first.
-STATUSES: tuple[str, ...] = ("accepted", "accepted_with_warnings", "rows_rejected", "rejected")
-
-
-def worst_status(statuses: Iterable[str]) -> str:
-    """The worst of some files' outcomes (``STATUSES`` order); a status outside ``STATUSES`` counts as best."""
-    return max(statuses, key=lambda s: STATUSES.index(s) if s in STATUSES else -1)
 
 
 def file_rows(frame: pd.DataFrame, begin: int, end: int) -> pd.DataFrame:
@@ -36,7 +27,7 @@ class ValidationResult:
     period_end: date | None = None
     rows_received: int = 0
     issues: list[Issue] = field(default_factory=list)
-    # raw table name (orchestration/warehouse.py RAW_TABLES) -> accepted rows, without submission_id
+    # raw table name (pipeline/warehouse.py RAW_TABLES) -> accepted rows, without submission_id
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     # rejected rows as they were sent, with their reasons: {"element"/"sheet", "line", "items", "reasons"}
     quarantined: list[dict] = field(default_factory=list)

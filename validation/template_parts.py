@@ -8,35 +8,31 @@ wrong entry: a drop-down list, a number range, a whole number, a date.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 import xlsxwriter
 
-LA_SEED = Path(__file__).resolve().parent.parent / "seeds" / "reference" / "ref_local_authorities.csv"
+from reference.geography import latest_year, local_authorities
+
 XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 
 
-def la_name(old_la_code: str, census_year: int, seed: Path = LA_SEED) -> str:
+def la_name(old_la_code: str, census_year: int) -> str:
     """The LA's name in the reference seed for that year; ValueError if it was not an English LA then.
 
     The seed's latest year is the latest published, not an end: an LA still current then is current after it.
     """
-    with seed.open(newline="", encoding="utf-8") as handle:
-        every = list(csv.DictReader(handle))
-    rows = [row for row in every if row["old_la_code"] == old_la_code]
+    rows = [la for la in local_authorities() if la.old_la_code == old_la_code]
     if not rows:
         raise ValueError(f"{old_la_code!r} is not a known English LA code")
-    latest_in_seed = max(int(row["last_year"]) for row in every)
-    for row in rows:
-        last = int(row["last_year"])
-        if int(row["first_year"]) <= census_year and (census_year <= last or last == latest_in_seed):
-            return row["la_name"]
-    spans = ", ".join(f"{r['first_year']}-{r['last_year']}" for r in rows)
-    raise ValueError(f"LA {old_la_code} ({rows[0]['la_name']}) has no return for {census_year} (it exists {spans})")
+    latest_in_seed = latest_year()
+    for la in rows:
+        if la.first_year <= census_year and (census_year <= la.last_year or la.last_year == latest_in_seed):
+            return la.la_name
+    spans = ", ".join(f"{la.first_year}-{la.last_year}" for la in rows)
+    raise ValueError(f"LA {old_la_code} ({rows[0].la_name}) has no return for {census_year} (it exists {spans})")
 
 
 def as_date(value: date | str, what: str) -> date:

@@ -50,7 +50,6 @@ from dashboards.charts import (
 )
 from dashboards.comparison import split_rows
 from dashboards.measures import MEASURES, format_value, round_half_up, shown_as_number
-from dashboards.roles import ALL_ROLES, Role, Viewer
 from dashboards.views.common import (
     download_buttons,
     file_stem,
@@ -58,6 +57,7 @@ from dashboards.views.common import (
     symbols_legend,
     text_cell,
 )
+from pipeline.access.roles import ALL_ROLES, Role, Viewer
 
 TITLE = "Caseloads"
 URL_PATH = "caseloads"
@@ -206,7 +206,7 @@ def _teams_section(viewer: Viewer, code: str, year: int, la_name: str, limits: L
     download_buttons(table, file_stem(code, year, "team_caseloads"), key=f"{URL_PATH}.teams",
                      label="the team table")
     weighted = MEASURES["weighted_caseload"]
-    st.caption(f"**{weighted.label}:** {weighted.definition} {getattr(weighted, 'adds', '')}")
+    st.caption(f"**{weighted.label}:** {weighted.description} {weighted.adds}")
 
 
 # --- national and strengthened measures ----------------------------------------------------------------------

@@ -12,7 +12,12 @@ from dashboards import data_access
 from dashboards.auth import current_viewer
 from dashboards.data_access import ServingCopyInfo
 from dashboards.measures import SYMBOLS
-from dashboards.roles import Viewer
+from pipeline.access.roles import Viewer
+
+#: Session-state key of the pages the signed-in viewer may open, in navigation order, as (title, URL path):
+#: ``dashboards.app`` sets it on every run, before it runs the page (so the Downloads page can list the other
+#: pages without importing the app that imports it).
+SESSION_OPEN_PAGES = "app.open_pages"
 
 SOURCE_WORDS = {
     "returns": "computed from the LA returns",
@@ -26,6 +31,11 @@ def data_source_caption(info: ServingCopyInfo) -> None:
         f"Children's social work workforce figures from the serving copy `{info.path}`, "
         f"published {info.published_text}. Census date 30 September of each year."
     )
+
+
+def open_pages() -> list[tuple[str, str]]:
+    """(title, URL path) of each page the viewer may open, as the app's navigation lists them."""
+    return [tuple(page) for page in st.session_state.get(SESSION_OPEN_PAGES, ())]
 
 
 def symbols_legend() -> None:

@@ -13,16 +13,14 @@ Open to every role, but each sees only what the role allows:
 
 from __future__ import annotations
 
-from types import ModuleType
-
 import pandas as pd
 import streamlit as st
 
 from dashboards import data_access
 from dashboards.auth import current_viewer
 from dashboards.ees_download import EESDownload, build_ees_download
-from dashboards.roles import ALL_ROLES, Viewer
-from dashboards.views.common import data_source_caption, download_buttons, file_stem, xlsx_bytes
+from dashboards.views.common import data_source_caption, download_buttons, file_stem, open_pages, xlsx_bytes
+from pipeline.access.roles import ALL_ROLES, Viewer
 
 TITLE = "Downloads"
 URL_PATH = "downloads"
@@ -68,7 +66,7 @@ def render() -> None:
     else:
         _ees_section(viewer)
     _published_section(viewer)
-    _pages_section(viewer)
+    _pages_section()
 
 
 def _ees_section(viewer: Viewer) -> None:
@@ -146,20 +144,13 @@ def _published_section(viewer: Viewer) -> None:
                      label="the published figures")
 
 
-def pages_for_viewer(viewer: Viewer) -> list[ModuleType]:
-    """The page modules this viewer may open (imported here: ``dashboards.app`` imports this module)."""
-    from dashboards.app import pages_for
-
-    return pages_for(viewer)
-
-
-def _pages_section(viewer: Viewer) -> None:
+def _pages_section() -> None:
     """What the other pages offer for download, for the pages this viewer may open."""
     st.header("Downloads on the other pages")
     st.markdown("Every table on every page has **CSV** and **Excel** buttons beneath it, holding exactly the rows "
                 "shown. The pages your role opens offer:")
-    lines = [f"- **{m.TITLE}**: {PAGE_DOWNLOADS.get(m.URL_PATH, 'every table shown')}."
-             for m in pages_for_viewer(viewer) if m.URL_PATH != URL_PATH]
+    lines = [f"- **{title}**: {PAGE_DOWNLOADS.get(url_path, 'every table shown')}."
+             for title, url_path in open_pages() if url_path != URL_PATH]
     st.markdown("\n".join(lines))
 
 

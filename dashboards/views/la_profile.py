@@ -21,6 +21,7 @@ from dashboards import data_access
 from dashboards.charts import trend_chart
 from dashboards.measures import (
     MEASURES,
+    POLARITY_WORDS,
     Measure,
     Polarity,
     Unit,
@@ -30,7 +31,6 @@ from dashboards.measures import (
     is_missing,
     round_half_up,
 )
-from dashboards.roles import ALL_ROLES, Viewer
 from dashboards.views.common import (
     SOURCE_WORDS,
     download_buttons,
@@ -38,17 +38,13 @@ from dashboards.views.common import (
     start_page,
     symbols_legend,
 )
+from pipeline.access.roles import ALL_ROLES, Viewer
 
 TITLE = "LA profile"
 URL_PATH = "la-profile"
 ICON = ":material/person_pin_circle:"
 ROLES = ALL_ROLES
 
-POLARITY_WORDS: dict[Polarity, str] = {
-    Polarity.LOW_IS_GOOD: "lower is better",
-    Polarity.HIGH_IS_GOOD: "higher is better",
-    Polarity.NONE: "no better direction",
-}
 BAND_NAMES = {"A": "A (best quarter)", "B": "B", "C": "C", "D": "D (worst quarter)"}
 
 #: The trend charts shown first (the headline national measures and the safe-caseload measure).
@@ -129,7 +125,7 @@ def profile_table(rows: pd.DataFrame, year: int) -> pd.DataFrame:
             "Quartile band": BAND_NAMES.get(band, "") if m.polarity is not Polarity.NONE else "no band",
             "National rank": _rank(r["national_rank"], r["las_ranked"]),
             "Change from last year": f"{change_text}, {words}" if words and change is not None else change_text,
-            "What it measures": m.definition,
+            "What it measures": m.description,
         })
     return pd.DataFrame(records, columns=list(PROFILE_COLUMNS))
 
@@ -267,7 +263,7 @@ def render() -> None:
                 st.info(f"{m.label}: no figures to chart.")
                 continue
             st.altair_chart(trend_chart(data, m.label, _y_title(m)), width="stretch")
-            st.caption(f"{m.definition} {POLARITY_WORDS[m.polarity].capitalize()}.")
+            st.caption(f"{m.description} {POLARITY_WORDS[m.polarity].capitalize()}.")
     if picked:
         trends = trend_table(rows, picked, la_label, region_name)
         st.dataframe(trends, hide_index=True, width="stretch")

@@ -13,7 +13,6 @@ from dashboards import data_access
 from dashboards.charts import comparison_bar_chart
 from dashboards.comparison import COL_DEFINITION, comparison_table, headline, rate_chart_data, split_rows
 from dashboards.measures import HEADLINE_COLUMNS, MEASURES, present
-from dashboards.roles import ALL_ROLES
 from dashboards.views.common import (
     SOURCE_WORDS,
     download_buttons,
@@ -22,6 +21,7 @@ from dashboards.views.common import (
     symbols_legend,
     text_cell,
 )
+from pipeline.access.roles import ALL_ROLES
 
 TITLE = "LA compared with region"
 ICON = ":material/compare_arrows:"

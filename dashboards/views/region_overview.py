@@ -23,6 +23,7 @@ from dashboards.auth import current_viewer
 from dashboards.charts import BAND_WORDS, NO_BAND, tartan_rug_chart
 from dashboards.measures import (
     MEASURES,
+    POLARITY_WORDS,
     REPLACING_SYMBOLS,
     Measure,
     Polarity,
@@ -30,7 +31,7 @@ from dashboards.measures import (
     is_missing,
     normalise_status,
 )
-from dashboards.roles import ALL_ROLES, Viewer
+from dashboards.submission_tables import returns_words, status_words
 from dashboards.views.common import (
     CHOSEN_LA,
     CHOSEN_YEAR,
@@ -40,6 +41,7 @@ from dashboards.views.common import (
     file_stem,
     symbols_legend,
 )
+from pipeline.access.roles import ALL_ROLES, Viewer
 
 TITLE = "Region overview"
 URL_PATH = "region-overview"
@@ -49,11 +51,6 @@ ROLES = ALL_ROLES
 #: Session key of the chosen region, kept across pages.
 CHOSEN_REGION = "chosen.region"
 
-POLARITY_WORDS: dict[Polarity, str] = {
-    Polarity.LOW_IS_GOOD: "lower is better",
-    Polarity.HIGH_IS_GOOD: "higher is better",
-    Polarity.NONE: "no better direction",
-}
 COL_LA = "Local authority"
 COL_SOURCE = "Figures"
 
@@ -154,7 +151,7 @@ def measure_notes(measures: list[Measure]) -> pd.DataFrame:
     return pd.DataFrame({
         "Measure": [m.label for m in measures],
         "Which way is better": [POLARITY_WORDS[m.polarity] for m in measures],
-        "Definition": [m.definition for m in measures],
+        "Definition": [m.description for m in measures],
     })
 
 
@@ -173,6 +170,8 @@ def status_table(status: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
     for column in ("errors", "warnings"):
         table[column] = [int(v) if ok and pd.notna(v) else None for v, ok in zip(table[column], detail, strict=True)]
     keep = ["la_name", "status", "returns", "received"] + (["errors", "warnings"] if any(detail) else [])
+    table["status"] = [status_words(code) for code in table["status"]]
+    table["returns"] = [returns_words(kinds) for kinds in table["returns"]]
     table["received"] = [d.strftime("%-d %B %Y") if pd.notna(d) else "" for d in table["received"]]
     table = table[keep].rename(columns=STATUS_COLUMNS)
     for column in ("Errors", "Warnings"):
@@ -282,7 +281,7 @@ def _submission_section(viewer: Viewer, year: int) -> None:
     if table.empty:
         st.info("No member LAs of your alliance are known in the serving copy.")
         return
-    received = int((status["status"] != data_access.NOT_RECEIVED).sum())
+    received = int(status["status"].notna().sum())
     years = data_access.available_years(viewer)
     if received == 0 and years and year < years[0]:  # a past year before the collection began
         st.caption(f"No LA of your alliance sent a return for {year}: the figures above are as published by DfE.")

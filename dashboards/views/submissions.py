@@ -17,8 +17,8 @@ from dashboards import data_access
 from dashboards import submission_tables as tables
 from dashboards.auth import current_viewer
 from dashboards.charts import issues_by_la_chart
-from dashboards.roles import Role, Viewer
 from dashboards.views.common import data_source_caption, download_buttons, file_stem
+from pipeline.access.roles import Role, Viewer
 
 TITLE = "Submissions and data quality"
 URL_PATH = "submissions"

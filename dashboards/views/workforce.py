@@ -17,7 +17,6 @@ from dashboards import data_access
 from dashboards.charts import trend_chart, workforce_composition_chart
 from dashboards.comparison import headline
 from dashboards.measures import MEASURES, shown_as_number
-from dashboards.roles import ALL_ROLES, Viewer
 from dashboards.views.common import (
     SOURCE_WORDS,
     download_buttons,
@@ -40,6 +39,7 @@ from dashboards.workforce_figures import (
     section_measures,
     workforce_table,
 )
+from pipeline.access.roles import ALL_ROLES, Viewer
 
 TITLE = "Workforce"
 URL_PATH = "workforce"
@@ -181,7 +181,7 @@ def _rate_charts(series: pd.DataFrame, names: dict[str, str], columns: list[str]
                 st.info(f"{m.label}: no figures to chart.")
                 continue
             st.altair_chart(trend_chart(data, m.label, "Per cent (%)"), width="stretch")
-            st.caption(m.definition)
+            st.caption(m.description)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@ import threading
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetKey, asset_check
 
-from orchestration import timings
 from orchestration.resources import WorkforceConfig
+from pipeline import timings
 
 WORKFORCE_INDICATORS = AssetKey(["marts", "workforce_indicators"])
 

@@ -12,11 +12,11 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from dagster_dbt.asset_utils import extract_runtime_selection_from_args, get_updated_cli_invocation_params_for_context
 from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
 
-from orchestration import build_state, dbt_worker, timings
-from orchestration import warehouse as warehouse_tables
 from orchestration.assets.checks import preload_suite
 from orchestration.resources import WorkforceConfig
-from orchestration.settings import DBT_PROJECT_DIR
+from pipeline import build_state, dbt_worker, timings
+from pipeline import warehouse as warehouse_tables
+from reference.paths import DBT_PROJECT_DIR
 
 workforce_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 # Under `dagster dev` the manifest is rebuilt on load; elsewhere it is built at install/test time
@@ -27,7 +27,7 @@ workforce_dbt_project.prepare_if_dev()
 
 
 # dbt meta of the models that read stg_ingest__submissions for one kind of return only (their YAML), carried
-# into the assets' metadata for the command line's rebuild (``orchestration.cli.affected_by``)
+# into the assets' metadata for the command line's rebuild (``orchestration.cli.runner.affected_by``)
 SUBMISSIONS_RETURN_TYPES = "submissions_return_types"
 SUBMISSIONS = AssetKey(["staging", "stg_ingest__submissions"])
 
@@ -77,7 +77,7 @@ class WorkforceDbtCliResource(DbtCliResource):
     def build_in_worker(self, args: list[str], *, context: AssetExecutionContext, warehouse: Path,
                         builds: Path) -> DbtCliInvocation:
         """``dbt.cli(args, context=context, raise_on_error=False)``, run by a dbt worker
-        (orchestration/dbt_worker.py): the one the command line started before ingesting, else a new one,
+        (pipeline/dbt_worker.py): the one the command line started before ingesting, else a new one,
         with its target folder in ``builds``. The arguments, the selection for the context's subset and
         the events made from dbt's output are dagster-dbt's own, as in ``DbtCliResource.cli``."""
         cleaned_args, runtime_selects, runtime_excludes = extract_runtime_selection_from_args(args)
@@ -101,7 +101,7 @@ class DbtBuildConfig(Config):
     """``full_refresh``: rebuild the incremental models (built by submission: int_csww__workers_classified and
     int_csww__la_components, see dbt_project/macros/incremental_by_submission.sql) from scratch, as every build
     does by default. The command line's resubmission run turns it off; a full refresh is still made when the
-    warehouse is not complete or the dbt project changed since the last build (orchestration/build_state.py)."""
+    warehouse is not complete or the dbt project changed since the last build (pipeline/build_state.py)."""
 
     full_refresh: bool = True
 

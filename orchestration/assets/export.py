@@ -4,10 +4,10 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, asset
 
-from orchestration import build_state, timings
 from orchestration.assets.publish import serving_copy
-from orchestration.ees_export import DEFAULT_NAME, export_ees
 from orchestration.resources import WorkforceConfig
+from pipeline import build_state, timings
+from pipeline.ees_export import DEFAULT_NAME, export_ees
 
 EES_EXPORT = AssetKey(["exports", "ees_indicators"])
 

@@ -23,28 +23,21 @@ from dagster import (
     multi_asset,
 )
 
-from orchestration import timings
-from orchestration.ingestion import FileOutcome, IngestStats, ingest
-from orchestration.partitions import Routing, partition_la, partition_year, returns_partitions
+from orchestration.partitions import partition_key, returns_partitions
 from orchestration.resources import WorkforceConfig
+from pipeline import timings
+from pipeline.ingestion import FileOutcome, IngestStats, ingest
+from pipeline.routing import Routing, partition_la, partition_year
+from pipeline.warehouse import EVERY_RETURN_TABLES, RETURN_TABLES, TABLES_OF_RETURN_TYPE, return_types_writing
 
-# The raw tables that one LA's return writes (orchestration/warehouse.py), one asset each, partitioned together.
-RETURN_TABLES = ("csww_workers", "csww_la_level", "workbook_summary", "workbook_teams", "workbook_non_sw",
-                 "submissions", "validation_issues")
+# One asset per raw table an LA's return writes (pipeline/warehouse.py), partitioned together.
 RETURN_SPECS = [
     AssetSpec(key=AssetKey(["raw", table]), group_name="ingest", kinds={"duckdb", "python"},
               partitions_def=returns_partitions, skippable=True,
-              description=f"raw.{table}: written by the returns ingest (see orchestration/warehouse.py)")
+              description=f"raw.{table}: written by the returns ingest (see pipeline/warehouse.py)")
     for table in RETURN_TABLES
 ]
-PUBLISHED = AssetKey(["raw", "published_indicators"])
-# The raw tables each kind of file puts its rows in (the returns, and DfE's published statistics). Every file,
-# whatever its kind and whether it was rejected, also gets its row in raw.submissions and its issues in
-# raw.validation_issues.
-TABLES_OF_RETURN_TYPE = {"csww_xml": ("csww_workers", "csww_la_level"),
-                         "workbook": ("workbook_summary", "workbook_teams", "workbook_non_sw"),
-                         "ees_csv": (PUBLISHED.path[-1],)}
-EVERY_RETURN_TABLES = ("submissions", "validation_issues")
+PUBLISHED = AssetKey(["raw", *TABLES_OF_RETURN_TYPE["ees_csv"]])
 
 
 class IngestConfig(Config):
@@ -79,8 +72,7 @@ def files_loaded_into(table: str, summary: dict[str, int], stats: IngestStats) -
 
 def return_types_changed(changed: set[AssetKey]) -> set[str]:
     """The kinds of file whose own raw tables are among ``changed``."""
-    return {kind for kind, tables in TABLES_OF_RETURN_TYPE.items()
-            if any(AssetKey(["raw", table]) in changed for table in tables)}
+    return return_types_writing(key.path[-1] for key in changed if len(key.path) == 2 and key.path[0] == "raw")
 
 
 def _ingest(config: IngestConfig, workforce: WorkforceConfig, load: bool) -> tuple[list[FileOutcome], IngestStats]:
@@ -119,7 +111,7 @@ def returns(context: AssetExecutionContext, config: IngestConfig, workforce: Wor
     # A batch: one materialization per raw table for the run, naming the partitions it loaded. (One event
     # per partition and table is what Dagster's partition view would want, but at national scale that is
     # 9,500 event-log writes: minutes on the SQLite event log, longer than the whole ingest.)
-    partitions = sorted({str(Routing(o.return_type, partition_la(o.la), partition_year(o.year)).partition_key)
+    partitions = sorted({str(partition_key(Routing(o.return_type, partition_la(o.la), partition_year(o.year))))
                          for o in outcomes})
     summary = summarise(outcomes, stats)
     context.log.info(f"{len(outcomes)} files in {len(partitions)} partitions: {summary}")

@@ -43,7 +43,7 @@ NON_SW_ROLES = ("family_support_worker", "social_work_assistant", "personal_advi
 @dataclass(frozen=True)
 class SheetLayout:
     name: str  # the sheet's name in the template
-    table: str | None  # raw table its rows load into (orchestration/warehouse.py RAW_TABLES)
+    table: str | None  # raw table its rows load into (pipeline/warehouse.py RAW_TABLES)
     key: str | None  # the column naming the row (team type, role), if any
     keys: tuple[str, ...]  # the allowed names in the key column
     values: tuple[str, ...]  # the figures

@@ -3,7 +3,7 @@ write its report and (unless only validating) load what was accepted into the ra
 
 Plain Python, called by the ingest asset; one file's failure never stops the others. Files are taken in
 chunks: each chunk is archived here, validated (in worker processes for a large batch, see
-``orchestration.ingest_batch``), then quarantined, compared with the returns it replaces and loaded here in
+``pipeline.ingest_batch``), then quarantined, compared with the returns it replaces and loaded here in
 bulk (one transaction per round, DuckDB reading whole DataFrames), and its reports written by the workers.
 Files are processed in order: a later file for the same LA and period replaces an earlier one exactly as if
 each had been ingested alone.
@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from orchestration import warehouse
-from orchestration.ingest_batch import (
+from pipeline import warehouse
+from pipeline.ingest_batch import (
     ReportJob,
     ToValidate,
     chunks,
@@ -34,9 +34,9 @@ from orchestration.ingest_batch import (
     workers_for,
     write_report_chunk,
 )
-from orchestration.ingest_batch import validate_file as validate_file  # re-exported: what `ingest` runs per file
-from orchestration.seen_files import SeenFiles
-from orchestration.settings import Settings
+from pipeline.ingest_batch import validate_file as validate_file  # re-exported: what `ingest` runs per file
+from pipeline.seen_files import SeenFiles
+from pipeline.settings import Settings
 from validation import privacy
 from validation.readers.csww_xml import MAX_BYTES
 from validation.report import summary_rows

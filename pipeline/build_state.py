@@ -16,16 +16,17 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings
+from pipeline.settings import Settings
+from reference.paths import DBT_PROJECT_DIR, PROJECT_ROOT, REFERENCE_DIR
 
 RECORD = "published.json"
 
 
 def project_files() -> list[Path]:
-    """The files dbt builds the warehouse from (what `dbt parse` reads, and the seeds' data)."""
+    """The files dbt builds the warehouse from (what `dbt parse` reads, and the seeds' data and properties)."""
     files = [p for folder in ("models", "macros", "tests") for p in (DBT_PROJECT_DIR / folder).rglob("*")
              if p.is_file()]
-    files += [DBT_PROJECT_DIR / "dbt_project.yml", *(PROJECT_ROOT / "seeds" / "reference").glob("*.csv")]
+    files += [DBT_PROJECT_DIR / "dbt_project.yml", *REFERENCE_DIR.glob("*.csv"), *REFERENCE_DIR.glob("*.yml")]
     return sorted(files)
 
 

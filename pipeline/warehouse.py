@@ -1,4 +1,9 @@
-"""The raw layer of the warehouse: the tables the ingest asset writes and dbt reads as sources.
+"""The raw layer of the warehouse: the tables the ingest writes and dbt reads as sources.
+
+``RAW_TABLES`` is the one list of them (name -> columns): the ingest creates and fills them from it, the
+Dagster layer makes one asset of each (``orchestration.assets.ingest``, ``orchestration.jobs``), and a test
+checks that dbt's source YAML files declare exactly these tables (``tests/test_raw_tables.py``). A new raw
+table is a new entry here (and in ``TABLES_OF_RETURN_TYPE``), then a dbt source.
 
 Only the pipeline writes ``warehouse.duckdb``. Rows are keyed by ``submission_id`` (the SHA-256 of the
 raw file), so loading the same file twice replaces its rows with identical ones: nothing changes.
@@ -174,6 +179,25 @@ RAW_TABLES: dict[str, str] = {
         message        varchar not null
     """,
 }
+
+#: The raw tables each kind of file puts its rows in (the returns R1 and R2, and DfE's published statistics).
+TABLES_OF_RETURN_TYPE: dict[str, tuple[str, ...]] = {
+    "csww_xml": ("csww_workers", "csww_la_level"),
+    "workbook": ("workbook_summary", "workbook_teams", "workbook_non_sw"),
+    "ees_csv": ("published_indicators",),
+}
+#: Every file, whatever its kind and whether it was rejected, also gets its row in raw.submissions and its
+#: issues in raw.validation_issues.
+EVERY_RETURN_TABLES: tuple[str, ...] = ("submissions", "validation_issues")
+#: The tables an LA's return (R1 census XML, R2 workbook) writes: the returns' ingest, partitioned by LA and
+#: year (every raw table but the published statistics').
+RETURN_TABLES: tuple[str, ...] = tuple(t for t in RAW_TABLES if t not in TABLES_OF_RETURN_TYPE["ees_csv"])
+
+
+def return_types_writing(tables: Iterable[str]) -> set[str]:
+    """The kinds of file whose own raw tables are among ``tables``."""
+    named = set(tables)
+    return {kind for kind, own in TABLES_OF_RETURN_TYPE.items() if named & set(own)}
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -19,7 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orchestration.recognition import HEAD_BYTES, la_units, recognise
+from pipeline.recognition import HEAD_BYTES, recognise
+from reference.geography import la_units
 from validation.csww import CswwFile, validate_csww, validate_csww_batch
 from validation.ees import validate_ees
 from validation.issues import Issue
@@ -29,7 +30,7 @@ from validation.result import ValidationResult
 CHUNK_WEIGHT = 12 * 1024 * 1024  # bytes of XML (or the equivalent) validated in one call
 WORKBOOK_WEIGHT = 300 * 1024  # validating a workbook costs about as much as this much XML
 POOL_MIN_WEIGHT = 3 * CHUNK_WEIGHT  # less work than this is validated in this process (a pool takes ~2 s to start)
-PRELOAD = ["orchestration.ingest_batch", "validation.csww", "validation.workbook", "validation.ees",
+PRELOAD = ["pipeline.ingest_batch", "validation.csww", "validation.workbook", "validation.ees",
            "validation.report"]
 
 

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboards.roles import Role, Viewer
+from pipeline.access.roles import Role, Viewer
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P, KEY_BYTES, SALT_BYTES = 2**14, 8, 1, 32, 16
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -205,3 +205,27 @@ def user_for_email(users: Mapping[str, User], email: str | None) -> User | None:
         return None
     wanted = email.strip().lower()
     return next((u for u in users.values() if u.email == wanted), None)
+
+
+#: The demonstration users: username -> (name, role, la, alliance).
+DEMO_USERS: dict[str, tuple[str, Role, str | None, str | None]] = {
+    "analyst": ("Regional analyst (demo)", Role.ANALYST, None, "E12000001"),
+    "director": ("LA director, Newcastle (demo)", Role.LA, "391", None),
+    "public": ("Member of the public (demo)", Role.PUBLIC, None, None),
+}
+
+
+def ensure_demo_users(users_file: Path) -> dict[str, str]:
+    """Create the demonstration users with random passwords if the users file does not exist yet.
+
+    Returns username -> password for the users created (empty when the file already existed: its passwords
+    are not known and are left alone).
+    """
+    if users_file.exists():
+        return {}
+    created: dict[str, str] = {}
+    for username, (name, role, la, alliance) in DEMO_USERS.items():
+        password = secrets.token_urlsafe(12)
+        add_user(users_file, User(username=username, name=name, role=role, la=la, alliance=alliance), password)
+        created[username] = password
+    return created

@@ -5,21 +5,20 @@
   writes the entry; ``--no-password`` adds an OIDC-only entry (signs in through the organisation's account,
   mapped by ``--email``).
 - ``workforce users remove USERNAME``; ``workforce users list`` (never prints hashes).
-- ``ensure_demo_users(home)``: for ``workforce demo``, creates three demonstration users with random
-  passwords printed once, only if there is no users file yet (nothing secret is in the repository).
+
+The users file itself (reading, hashing, adding, removing, the demonstration users) is
+``pipeline.access.users``, which the dashboard's sign-in reads too.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
-import secrets
 import sys
-from pathlib import Path
 
-from dashboards.roles import Role
-from dashboards.users import User, UsersFileError, add_user, load_users, remove_user
-from orchestration.settings import Settings
+from pipeline.access.roles import Role
+from pipeline.access.users import User, UsersFileError, add_user, load_users, remove_user
+from pipeline.settings import Settings
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -94,27 +93,3 @@ def _list(args: argparse.Namespace) -> int:
         sign_in = "password" if user.password_hash else "OIDC only"
         print(f"{user.username}\t{user.role.value}\t{scope}\t{sign_in}\t{user.name}")
     return 0
-
-
-#: The demonstration users: username -> (name, role, la, alliance).
-DEMO_USERS: dict[str, tuple[str, Role, str | None, str | None]] = {
-    "analyst": ("Regional analyst (demo)", Role.ANALYST, None, "E12000001"),
-    "director": ("LA director, Newcastle (demo)", Role.LA, "391", None),
-    "public": ("Member of the public (demo)", Role.PUBLIC, None, None),
-}
-
-
-def ensure_demo_users(users_file: Path) -> dict[str, str]:
-    """Create the demonstration users with random passwords if the users file does not exist yet.
-
-    Returns username -> password for the users created (empty when the file already existed: its passwords
-    are not known and are left alone).
-    """
-    if users_file.exists():
-        return {}
-    created: dict[str, str] = {}
-    for username, (name, role, la, alliance) in DEMO_USERS.items():
-        password = secrets.token_urlsafe(12)
-        add_user(users_file, User(username=username, name=name, role=role, la=la, alliance=alliance), password)
-        created[username] = password
-    return created

@@ -1,6 +1,7 @@
-"""Where the product keeps its files, read once from the environment.
+"""Where the product keeps a home's files (``WORKFORCE_HOME``), read from the environment.
 
-Plain Python (no Dagster import) so that the validation code, the dashboard and the tests can use it.
+Plain Python (no Dagster import), used by the pipeline, the Dagster layer, the CLI and the dashboard. The
+project's own paths (the dbt project, the seeds) are ``reference.paths``.
 """
 
 from __future__ import annotations
@@ -8,13 +9,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
-SEEDS_DIR = PROJECT_ROOT / "seeds"
-PUBLISHED_DIR = SEEDS_DIR / "published"
-PUBLISHED_INDICATORS = PUBLISHED_DIR / "csww_indicators_2017_to_2025.csv"
-
 
 # The Dagster instance of one WORKFORCE_HOME. DuckDB takes one writer at a time: one run at a time, and one
 # step at a time in the "warehouse_writer" pool. The event log is Dagster's SQLite one, keeping its connections

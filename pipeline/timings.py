@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from orchestration.settings import Settings
+from pipeline.settings import Settings
 
 
 def timings_file(settings: Settings) -> Path:

@@ -4,7 +4,7 @@
 pandas and pandera, opens the Dagster instance and starts a dbt worker that imports dbt again and parses the
 project. On the national warehouse that start-up is about 3 s of a 9-12 s resubmission run, paid before the
 first file is read. `workforce watch` pays it once: it keeps the definitions and the instance loaded and a
-dbt worker started (orchestration/dbt_worker.py), and runs what `workforce run` runs each time a file
+dbt worker started (pipeline/dbt_worker.py), and runs what `workforce run` runs each time a file
 arrives in the inbox: ingest the new files, then rebuild only what they change (or everything, when the
 warehouse is not complete), check, publish the serving copy and write the EES export.
 

@@ -1,7 +1,7 @@
 """Write docs/data_dictionary.md from dbt's own documentation (the manifest): every column of every mart,
 with its definition, and for the measures the unit, polarity and the gap it closes as the doc blocks say.
 
-    .venv/bin/python -m orchestration.data_dictionary      (make docs)
+    .venv/bin/python -m pipeline.data_dictionary      (make docs)
 
 The definitions live once, in dbt (models/docs.md and the YAML); this only lays them out.
 """
@@ -12,7 +12,7 @@ import json
 import re
 import sys
 
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from reference.paths import DBT_PROJECT_DIR, PROJECT_ROOT
 
 OUTPUT = PROJECT_ROOT / "docs" / "data_dictionary.md"
 MART_ORDER = ["workforce_indicators", "benchmarks", "submissions", "validation_issues"]
@@ -36,7 +36,7 @@ def render(manifest: dict) -> str:
              if node["resource_type"] == "model" and node["config"].get("schema") == "marts"}
     lines = ["# Data dictionary", "",
              "Generated from the dbt project's documentation by `make docs` "
-             "(`orchestration/data_dictionary.py`); do not edit by hand. The tables are in schema `marts` of "
+             "(`pipeline/data_dictionary.py`); do not edit by hand. The tables are in schema `marts` of "
              "`serving.duckdb`. Unit, polarity and gap are quoted from each column's definition; polarity is "
              "given for the measures that are banded and ranked (low is good / high is good). The rules are the "
              "column's constraints, which DuckDB checks on every row as dbt writes the table.", ""]

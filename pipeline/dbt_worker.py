@@ -2,7 +2,7 @@
 
 A dbt build used to start when the dbt asset ran: a new Python process importing dbt (about 1.3 s) and
 parsing the project (about 1 s, partial parse) before the first model, all on the build's critical path.
-A worker is that same process started earlier: ``python -m orchestration.dbt_worker`` imports dbt and
+A worker is that same process started earlier: ``python -m pipeline.dbt_worker`` imports dbt and
 parses the project straight away, then waits for one line on its standard input (the build's dbt
 arguments, as JSON), runs them with dbt's programmatic runner on the manifest it parsed, and exits with
 dbt's exit code. Its standard output is dbt's JSON log lines, as from ``dbt --log-format json``, which is
@@ -62,7 +62,7 @@ class DbtWorker:
             "DBT_PROJECT_DIR": str(project_dir),
             "DBT_LOG_LEVEL_FILE": os.environ.get("DBT_LOG_LEVEL_FILE", FILE_LOG_LEVEL),
         }
-        process = subprocess.Popen([sys.executable, "-m", "orchestration.dbt_worker"], stdin=subprocess.PIPE,
+        process = subprocess.Popen([sys.executable, "-m", "pipeline.dbt_worker"], stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=project_dir)
         return cls(process=process, project_dir=project_dir, profiles_dir=profiles_dir,
                    target_path=Path(target_path), warehouse=warehouse)

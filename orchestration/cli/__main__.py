@@ -1,0 +1,5 @@
+"""``python -m orchestration.cli``: the ``workforce`` program."""
+
+from orchestration.cli import program
+
+program()
